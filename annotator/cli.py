@@ -1,0 +1,227 @@
+"""The `annotator` command line: thin commands over the core.
+
+Each command turns library errors into one line naming the cause and exits non-zero.
+Commands that live in other modules are loaded only when called, so `annotator --help`
+stays fast (no spaCy, no Qt).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from annotator.core.model import STATUSES, default_annotator
+
+DEFAULT_DB = "annotator.db"
+
+# name -> "module:attribute" of commands defined elsewhere.
+LAZY_COMMANDS: dict[str, str] = {
+    "suggest": "annotator.commands.suggest:suggest",
+    "figures": "annotator.commands.suggest:figures",
+    "gui": "annotator.commands.gui:gui",
+    "export": "annotator.commands.export:export",
+}
+
+# Exit status when some records were rejected and the good ones kept.
+EXIT_REJECTED = 3
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self._available()])
+
+    def _available(self) -> list[str]:
+        found = []
+        for name, target in LAZY_COMMANDS.items():
+            module = target.split(":")[0]
+            if importlib.util.find_spec(module) is not None:
+                found.append(name)
+        return found
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name in self._available():
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attr)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db",
+        default=DEFAULT_DB,
+        show_default=True,
+        envvar="ANNOTATOR_DB",
+        type=click.Path(dir_okay=False),
+        help="The project file (env ANNOTATOR_DB).",
+    )(f)
+
+
+def annotator_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--annotator",
+        default=default_annotator,
+        show_default="the OS user",
+        help="The curator whose statuses and annotations are meant.",
+    )(f)
+
+
+@contextlib.contextmanager
+def project(db: str, *, create: bool = False) -> Iterator[Any]:
+    """Open a project, turning its errors into one-line CLI errors."""
+    from annotator.core.store import ProjectError, Store
+
+    try:
+        store = Store(db, create=create)
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+def main() -> None:
+    """Curate news articles into gold-standard NLP training data.
+
+    Import articles, let a spaCy pipeline suggest entities and figures, review them
+    in the curation window, and export the result for `spacy train`.
+    """
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option(
+    "--text-column", default="text", show_default=True, help="The CSV column with the text."
+)
+def import_cmd(paths: tuple[str, ...], db: str, text_column: str) -> None:
+    """Import articles from .txt, .jsonl and .csv files or folders into the project.
+
+    Changes: adds documents to the project (creating it if needed). Texts already in
+    the project are skipped, so importing twice changes nothing. Rejected records are
+    listed as FILE:LINE: reason; the good ones are kept. Exits 3 when anything was
+    rejected.
+    """
+    from annotator.core.importer import ImportReport, import_paths
+
+    progress = _Progress()
+
+    def on_progress(report: ImportReport) -> None:
+        progress.show(f"{report.imported + report.duplicates} records read")
+
+    with project(db, create=True) as store:
+        report = import_paths(store, paths, text_column=text_column, on_progress=on_progress)
+    progress.done()
+    for rejection in report.rejected:
+        click.echo(str(rejection), err=True)
+    click.echo(report.summary())
+    if report.rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+@main.command("list")
+@db_option
+@annotator_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
+)
+@click.option("--status", type=click.Choice(STATUSES), help="Only documents with this status.")
+@click.option(
+    "--search",
+    metavar="QUERY",
+    help='Full-text search (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*).',
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many documents.")
+def list_cmd(
+    db: str, annotator: str, fmt: str, status: str | None, search: str | None, limit: int | None
+) -> None:
+    """List the project's documents with the curator's status.
+
+    Changes nothing.
+    """
+    with project(db) as store:
+        try:
+            rows = store.list_documents(annotator, status=status, search=search, limit=limit)
+        except ValueError as exc:
+            raise click.ClickException(
+                f"{exc}. Quote words with punctuation, e.g. --search '\"U.S.\"'"
+            ) from exc
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": r.id,
+                        "source": r.source,
+                        "title": r.title,
+                        "date": r.date,
+                        "status": r.status,
+                        "open_suggestions": r.open_suggestions,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    width = shutil.get_terminal_size((120, 20)).columns
+    click.echo(f"{'id':>6}  {'status':<11}  {'date':<10}  {'open':>4}  title")
+    for r in rows:
+        line = f"{r.id:>6}  {r.status:<11}  {r.date or '':<10}  {r.open_suggestions:>4}  {r.title}"
+        click.echo(line if len(line) <= width else line[: width - 1] + "…")
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def stats(db: str, fmt: str) -> None:
+    """Show how far the project is: documents, suggested, and per curator annotated,
+    in progress, done and skipped.
+
+    Changes nothing.
+    """
+    with project(db) as store:
+        data = store.stats()
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(f"documents    {data['documents']}")
+    click.echo(f"suggested    {data['suggested']}  ({data['suggestions']} suggestions)")
+    if not data["curators"]:
+        click.echo("no curator has started yet")
+        return
+    click.echo(f"\n{'curator':<20} {'annotated':>9} {'in progress':>11} {'done':>6} {'skipped':>7}")
+    for name, c in sorted(data["curators"].items()):
+        counts = f"{c['annotated']:>9} {c['in_progress']:>11} {c['done']:>6} {c['skipped']:>7}"
+        click.echo(f"{name:<20} {counts}")
+
+
+class _Progress:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        if self.active:
+            click.echo(f"\r{text}\x1b[K", err=True, nl=False)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("", err=True)

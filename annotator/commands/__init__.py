@@ -1,0 +1,1 @@
+"""CLI commands kept apart from annotator/cli.py, loaded only when called."""

@@ -1,0 +1,1 @@
+"""The project core: no Qt, no spaCy at import time."""

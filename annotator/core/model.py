@@ -1,0 +1,116 @@
+"""Plain data objects passed between the store, the CLI, the formats and the GUI.
+
+Offsets are Unicode code points into the document text as stored, end-exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LAYERS = ("ents", "figures")
+
+# Where a curator's annotation came from.
+ORIGINS = ("accepted", "corrected", "manual", "imported", "adjudicated")
+
+# A curator's status for one document.
+STATUSES = ("open", "in_progress", "done", "skipped")
+
+# The reserved curator name under which adjudicated gold annotations are kept,
+# apart from every curator's own version.
+GOLD = "@gold"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    text: str
+    title: str
+    date: str | None
+    source: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    doc_id: int
+    layer: str
+    start: int
+    end: int
+    label: str
+    model: str
+    model_version: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return span_key(self.layer, self.start, self.end, self.label)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: int
+    doc_id: int
+    annotator: str
+    layer: str
+    start: int
+    end: int
+    label: str
+    origin: str
+    kb_id: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    source_key: str | None = None
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: int
+    name: str
+    type: str
+    description: str = ""
+    external_ids: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    annotation_id: int
+    role: str  # "metric" | "period" | "subject"
+    target_annotation_id: int | None = None
+    entity_id: int | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class SpanDraft:
+    """A span before it is stored: what readers of other tools' formats return."""
+
+    start: int
+    end: int
+    label: str
+    layer: str = "ents"
+    kb_id: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def span_key(layer: str, start: int, end: int, label: str) -> str:
+    """A stable key for a suggested span, kept by the decisions taken on it.
+
+    Suggestions are replaced when a model is re-run; keying decisions by span rather
+    than by row id means a rejected suggestion stays rejected after a re-run.
+    """
+    return f"{layer}:{start}:{end}:{label}"
+
+
+def default_annotator() -> str:
+    """The curator name used when none is given: the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "curator"
+    except (KeyError, OSError):
+        return "curator"

@@ -1,0 +1,264 @@
+"""Readers for plain article files: .txt (one article), .jsonl and .csv (one per record).
+
+Readers are generators of `Record` (a good article) and `Rejection` (a record that
+cannot be used, with the file and line that say where). They never raise on bad
+input, and stream: a JSONL file of any size is read one line at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Record:
+    text: str
+    title: str
+    date: str | None
+    source: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    # Everything else a format carries (annotations of other tools), for their readers.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+Item = Record | Rejection
+
+# The seeds' layout: " date 2023-06-01 " before the first line.
+_DATE_HEADER = re.compile(r" date (\d{4}-\d{2}-\d{2}) ")
+_SNIFF = 8192
+TITLE_MAX = 200
+
+# Top-level JSONL keys that are not metadata: the text itself and other tools'
+# annotations (read by their own readers).
+_NOT_META = frozenset(
+    {
+        "text",
+        "data",
+        "meta",
+        "label",
+        "labels",
+        "entities",
+        "relations",
+        "spans",
+        "tokens",
+        "answer",
+        "id",
+        "Comments",
+        "comments",
+    }
+)
+
+
+def first_line_title(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1] + "…"
+    return ""
+
+
+def _decode_error(
+    name: str, data: bytes, exc: UnicodeDecodeError, first_line: int = 1
+) -> Rejection:
+    line = first_line + data.count(b"\n", 0, exc.start)
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return Rejection(
+        name,
+        line,
+        f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); "
+        "save the file as UTF-8",
+    )
+
+
+def _looks_binary(head: bytes) -> bool:
+    return b"\x00" in head
+
+
+def _decode_text(name: str, data: bytes) -> str | Rejection:
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return Rejection(name, 1, "not valid UTF-16 despite its byte-order mark")
+    if _looks_binary(data[:_SNIFF]):
+        return Rejection(name, 1, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _decode_error(name, data, exc)
+
+
+def read_txt(path: Path) -> Iterator[Item]:
+    """One article per file. A leading ` date YYYY-MM-DD ` header goes into `date` (and
+    `meta["header"]`) and is not part of the stored text; the first line is the title.
+    Everything else is stored verbatim, so offsets count from the end of the header."""
+    name = path.name
+    text = _decode_text(name, path.read_bytes())
+    if isinstance(text, Rejection):
+        yield text
+        return
+    if not text:
+        yield Rejection(name, 1, "empty file")
+        return
+    meta: dict[str, Any] = {}
+    date = None
+    header = _DATE_HEADER.match(text)
+    if header:
+        date = header.group(1)
+        meta["header"] = header.group(0)
+        text = text[header.end() :]
+    if not text.strip():
+        yield Rejection(
+            name, 1, "empty text (nothing after the date header)" if header else "empty file"
+        )
+        return
+    yield Record(text=text, title=first_line_title(text), date=date, source=name, meta=meta)
+
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """One article per line: {"text": ..., "meta": {...}} or doccano's {"data": ...}.
+
+    Lines are split on "\\n" only: U+0085 and U+2028 occur inside real texts.
+    """
+    name = path.name
+    with path.open("rb") as f:
+        head = f.read(_SNIFF)
+        if not head:
+            yield Rejection(name, 1, "empty file")
+            return
+        if _looks_binary(head):
+            yield Rejection(name, 1, "binary file, not JSON Lines")
+            return
+        f.seek(0)
+        for number, raw in enumerate(f, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield _decode_error(name, raw, exc, number)
+                continue
+            yield parse_json_record(line, name, number)
+
+
+def parse_json_record(line: str, name: str, number: int) -> Item:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        reason = exc.msg.removesuffix(" at")
+        return Rejection(name, number, f"malformed JSON: {reason} (column {exc.colno})")
+    if not isinstance(obj, dict):
+        return Rejection(name, number, f"expected a JSON object, found {type(obj).__name__}")
+    key = "text" if "text" in obj else "data" if "data" in obj else None
+    if key is None:
+        return Rejection(name, number, "missing field 'text' (or doccano's 'data')")
+    text = obj[key]
+    if not isinstance(text, str):
+        return Rejection(name, number, f"field '{key}' is {type(text).__name__}, not a string")
+    if not text.strip():
+        return Rejection(name, number, "empty text")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        return Rejection(name, number, "field 'meta' is not an object")
+    meta = {
+        **{k: v for k, v in obj.items() if k not in _NOT_META and not k.startswith("_")},
+        **meta,
+    }
+    extra = {k: v for k, v in obj.items() if k in _NOT_META or k.startswith("_")}
+    title = meta.get("title")
+    date = meta.get("date")
+    return Record(
+        text=text,
+        title=str(title) if title else first_line_title(text),
+        date=str(date) if date else None,
+        source=f"{name}:{number}",
+        meta=meta,
+        extra=extra,
+    )
+
+
+def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
+    """One article per row; `text_column` holds the text, other columns become
+    metadata (`title` and `date` columns also fill those fields)."""
+    name = path.name
+    with path.open("rb") as fb:
+        head = fb.read(_SNIFF)
+    if not head:
+        yield Rejection(name, 1, "empty file")
+        return
+    if _looks_binary(head):
+        yield Rejection(name, 1, "binary file, not CSV")
+        return
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            yield Rejection(name, 1, f"malformed CSV header ({exc})")
+            return
+        if text_column not in header:
+            yield Rejection(
+                name,
+                1,
+                f"no column {text_column!r} (columns: {', '.join(header)}); "
+                "choose one with --text-column",
+            )
+            return
+        col = header.index(text_column)
+        line = reader.line_num
+        while True:
+            first = line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield Rejection(name, first, f"malformed CSV ({exc})")
+                break
+            line = reader.line_num
+            if not row:
+                continue
+            if any(_has_surrogates(v) for v in row):
+                yield Rejection(name, first, "not valid UTF-8; save the file as UTF-8")
+                continue
+            if len(row) != len(header):
+                yield Rejection(
+                    name, first, f"{len(row)} fields where the header has {len(header)}"
+                )
+                continue
+            text = row[col]
+            if not text.strip():
+                yield Rejection(name, first, "empty text")
+                continue
+            meta = {k: v for k, v in zip(header, row, strict=True) if k != text_column and v}
+            yield Record(
+                text=text,
+                title=meta.get("title") or first_line_title(text),
+                date=meta.get("date") or None,
+                source=f"{name}:{first}",
+                meta=meta,
+            )
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)

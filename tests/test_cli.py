@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator.cli import EXIT_REJECTED, main
+
+
+def _run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_import_list_and_stats(db_path: Path, seeds_dir: Path) -> None:
+    result = _run("import", str(seeds_dir), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "imported 5, duplicates 0, rejected 0"
+    again = _run("import", str(seeds_dir), "--db", str(db_path))
+    assert again.stdout.strip() == "imported 0, duplicates 5, rejected 0"
+
+    listed = _run("list", "--db", str(db_path), "--format", "jsonl", "--annotator", "ann")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["source"] for r in rows] == sorted(p.name for p in seeds_dir.iterdir())
+    assert rows[0]["date"] == "2023-06-01" and rows[0]["status"] == "open"
+    assert set(rows[0]) >= {"id", "source", "title", "date", "status"}
+
+    table = _run("list", "--db", str(db_path), "--search", "Hungary")
+    assert table.exit_code == 0
+    assert "Kazakhstan, Hungary confirm course" in table.stdout
+    assert "Busan" not in table.stdout
+
+    stats = _run("stats", "--db", str(db_path), "--format", "json")
+    assert json.loads(stats.stdout)["documents"] == 5
+
+
+def test_import_with_rejections_exits_non_zero_and_keeps_good(
+    db_path: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{oops\n', "utf-8")
+    result = _run("import", str(bad), "--db", str(db_path))
+    assert result.exit_code == EXIT_REJECTED
+    assert result.stderr.strip() == (
+        "bad.jsonl:2: malformed JSON: Expecting property name enclosed in double quotes (column 2)"
+    )
+    assert result.stdout.strip() == "imported 1, duplicates 0, rejected 1"
+
+
+def test_malformed_search_is_one_line_error(db_path: Path, seeds_dir: Path) -> None:
+    _run("import", str(seeds_dir), "--db", str(db_path))
+    result = _run("list", "--db", str(db_path), "--search", "AND OR")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: invalid search query 'AND OR': fts5: syntax error")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_project_is_one_line_error(tmp_path: Path) -> None:
+    result = _run("list", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'none.db'}: no such project (run `annotator import` first)"
+    )
+
+
+def test_corrupt_project_is_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    path.write_bytes(b"garbage" * 1000)
+    result = _run("stats", "--db", str(path))
+    assert result.exit_code == 1
+    assert "not an annotator project or damaged" in result.stderr
+
+
+def test_every_help_says_what_it_changes() -> None:
+    for command in ("import", "list", "stats"):
+        text = _run(command, "--help").stdout
+        assert "Change" in text, command

@@ -1,0 +1,52 @@
+"""The Qt-free layers (core, formats) must import and work with PySide6 and spaCy
+blocked: they run on machines without a display and start fast."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import annotator.core
+import annotator.formats
+
+BLOCK = """
+import importlib, sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'PySide6', 'shiboken6', 'spacy'}:
+            raise ImportError(f'{name} is blocked in this test')
+sys.meta_path.insert(0, Block())
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+print('ok')
+"""
+
+
+def _modules(package: object) -> list[str]:
+    return [
+        m.name
+        for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")  # type: ignore[attr-defined]
+    ]
+
+
+def test_core_and_formats_import_without_qt_or_spacy() -> None:
+    modules = _modules(annotator.core) + _modules(annotator.formats) + ["annotator.cli"]
+    assert "annotator.core.store" in modules
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK, *modules], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_no_pyside_import_statement_outside_gui() -> None:
+    from pathlib import Path
+
+    root = Path(annotator.core.__file__).parent.parent
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "gui" not in p.relative_to(root).parts and "PySide6" in p.read_text("utf-8")
+    ]
+    assert offenders == []
