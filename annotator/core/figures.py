@@ -67,6 +67,7 @@ spaCy is imported lazily: this module imports fast and without spaCy.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -726,15 +727,26 @@ def _matcher(vocab: Vocab) -> tuple[Matcher, dict[int, tuple[str, str]]]:
     return matcher, labels
 
 
-def _doc_pieces(doc: Doc) -> list[_Piece]:
+def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
     pieces: list[_Piece] = []
-    for t in doc:
+    for t in doc[a:b]:
         text = t.text
         if _HAS_DIGIT.search(text):
             _split_token(text, t.idx, t.i, pieces)
         else:
             pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i))
     return pieces
+
+
+_CAND_RE = re.compile(
+    r"\d|[$€£¥₸₩₽₹₺]|(?i:\b(?:"
+    + "|".join(
+        sorted(
+            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half"}, key=len
+        )[::-1]
+    )
+    + r")\b)"
+)
 
 
 def _is_start(p: _Piece, nxt: str) -> bool:
@@ -750,34 +762,86 @@ def _is_start(p: _Piece, nxt: str) -> bool:
     return low in _CUR_PREFIX
 
 
+@dataclass
+class _DocInfo:
+    """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
+
+    doc: Doc
+    matcher: Matcher
+    labels: dict[int, tuple[str, str]]
+    _sent_starts: list[int] | None = None
+    _ents: list[Span] | None = None
+
+    def sent(self, i: int) -> Span:
+        if self._sent_starts is None:
+            self._sent_starts = [s.start for s in self.doc.sents]
+        k = bisect.bisect_right(self._sent_starts, i) - 1
+        start = self._sent_starts[k]
+        end = self._sent_starts[k + 1] if k + 1 < len(self._sent_starts) else len(self.doc)
+        return self.doc[start:end]
+
+    def ents(self, sent: Span) -> list[Span]:
+        if self._ents is None:
+            self._ents = list(self.doc.ents)
+        return [e for e in self._ents if sent.start <= e.start and e.end <= sent.end]
+
+    def cues(
+        self, start: int, end: int
+    ) -> tuple[dict[int, list[tuple[int, str, str]]], dict[int, list[tuple[int, str, str]]]]:
+        """Matcher hits near a figure: by end token (cues before) and by start (cues after)."""
+        a, b = max(0, start - 6), min(len(self.doc), end + 12)
+        before: dict[int, list[tuple[int, str, str]]] = {}
+        after: dict[int, list[tuple[int, str, str]]] = {}
+        for match_id, s, e in self.matcher(self.doc[a:b]):
+            cat, value = self.labels[match_id]
+            before.setdefault(a + e, []).append((a + s, cat, value))
+            after.setdefault(a + s, []).append((a + e, cat, value))
+        return before, after
+
+
+def _segments(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges worth reading: around every digit, currency sign or number word."""
+    starts: list[int] | None = None
+    spans: list[tuple[int, int]] = []
+    n = len(doc)
+    for m in _CAND_RE.finditer(doc.text):
+        if starts is None:
+            starts = [t.idx for t in doc]
+        t = bisect.bisect_right(starts, m.start()) - 1
+        a, b = max(0, t - 1), min(n, t + 14)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+        else:
+            spans.append((a, b))
+    return spans
+
+
 def find_figures(doc: Doc) -> list[Figure]:
     """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping."""
-    pieces = _doc_pieces(doc)
-    if not pieces:
-        return []
-    matcher, labels = _matcher(doc.vocab)
-    before: dict[int, list[tuple[int, str, str]]] = {}  # end token -> [(start, cat, value)]
-    after: dict[int, list[tuple[int, str, str]]] = {}  # start token -> [(end, cat, value)]
-    for match_id, s, e in matcher(doc):
-        cat, value = labels[match_id]
-        before.setdefault(e, []).append((s, cat, value))
-        after.setdefault(s, []).append((e, cat, value))
-    lows = [p.low for p in pieces]
     figures: list[Figure] = []
-    n = len(pieces)
-    i = 0
-    while i < n:
-        p = pieces[i]
-        nxt = lows[i + 1] if i + 1 < n else ""
-        if not _is_start(p, nxt):
-            i += 1
-            continue
-        fig, last = _figure_at(doc, pieces, lows, i, before, after)
-        if fig is None:
-            i += 1
-            continue
-        figures.append(fig)
-        i = last + 1
+    info: _DocInfo | None = None
+    for a, b in _segments(doc):
+        pieces = _doc_pieces(doc, a, b)
+        lows = [p.low for p in pieces]
+        n = len(pieces)
+        i = 0
+        while i < n:
+            if figures and pieces[i].start < figures[-1].end:
+                i += 1
+                continue
+            nxt = lows[i + 1] if i + 1 < n else ""
+            if not _is_start(pieces[i], nxt):
+                i += 1
+                continue
+            if info is None:
+                matcher, labels = _matcher(doc.vocab)
+                info = _DocInfo(doc, matcher, labels)
+            fig, last = _figure_at(doc, pieces, lows, i, info)
+            if fig is None:
+                i += 1
+                continue
+            figures.append(fig)
+            i = last + 1
     return figures
 
 
@@ -791,8 +855,7 @@ def _figure_at(
     pieces: Sequence[_Piece],
     lows: Sequence[str],
     i: int,
-    before: dict[int, list[tuple[int, str, str]]],
-    after: dict[int, list[tuple[int, str, str]]],
+    info: _DocInfo,
 ) -> tuple[Figure | None, int]:
     p = pieces[i]
     low = p.low
@@ -846,7 +909,7 @@ def _figure_at(
     end = max(pieces[rd.last].end, end_tok.idx + len(end_tok.text))
     fig = Figure(start, end, doc.text[start:end], kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
-    _context(doc, fig, span, before, after)
+    _context(doc, fig, span, info)
     last_piece = rd.last
     while last_piece + 1 < len(pieces) and pieces[last_piece + 1].tok <= end_tok.i:
         last_piece += 1
@@ -954,14 +1017,9 @@ def _counted_noun(doc: Doc, first: Token, last: Token) -> Token | None:
 # --------------------------------------------------------------------------- context
 
 
-def _context(
-    doc: Doc,
-    fig: Figure,
-    span: Span,
-    before: dict[int, list[tuple[int, str, str]]],
-    after: dict[int, list[tuple[int, str, str]]],
-) -> None:
+def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     start_i, end_i = span.start, span.end
+    before, after = info.cues(start_i, end_i)
     # approx / bound words in front (up to two cues: "some more than", "just over")
     pos = start_i
     if pos > 0 and doc[pos - 1].lower_ in ("between", "from"):
@@ -1014,12 +1072,13 @@ def _context(
     if fig.rate is None and fig.unit == "barrels" and doc[span.end - 1].lower_ in ("bpd", "b/d"):
         fig.rate = "per day"
     root = span.root
-    sent = span.sent
+    sent = info.sent(root.i)
     fig.change = _change(doc, span, root, after)
     fig.metric = _metric(doc, span, root)
     clause = _clause_root(root)
-    fig.period = _period(doc, span, clause, sent)
-    fig.subjects = _subjects(doc, span, clause, sent)
+    ents = info.ents(sent)
+    fig.period = _period(doc, span, clause, ents)
+    fig.subjects = _subjects(clause, ents)
 
 
 def _change(
@@ -1072,9 +1131,10 @@ def _np_text(noun: Token) -> str | None:
     keep = []
     for t in noun.lefts:
         if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ not in _SUBJECT_LABELS:
-            if any(c.dep_ == "poss" for c in t.subtree):
+            subtree = t.doc[t.left_edge.i : t.right_edge.i + 1]
+            if any(c.dep_ == "poss" for c in subtree):
                 continue
-            keep.extend(x for x in t.subtree if x.dep_ not in ("det", "poss", "case", "punct"))
+            keep.extend(x for x in subtree if x.dep_ not in ("det", "poss", "case", "punct"))
     keep.append(noun)
     keep = [t for t in keep if not (t.is_digit or t.like_num)]
     if not keep:
@@ -1165,9 +1225,9 @@ _NOT_PERIOD = re.compile(
 )
 
 
-def _period(doc: Doc, span: Span, clause: Token, sent: Span) -> str | None:
+def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str | None:
     cands: list[tuple[int, int, int]] = []  # (score, start, end)
-    ents = [e for e in sent.ents if e.label_ == "DATE"]
+    ents = [e for e in sent_ents if e.label_ == "DATE"]
     for idx, ent in enumerate(ents):
         if ent.start < span.end and span.start < ent.end:
             continue
@@ -1196,10 +1256,10 @@ def _period(doc: Doc, span: Span, clause: Token, sent: Span) -> str | None:
     return doc[s:e].text
 
 
-def _subjects(doc: Doc, span: Span, clause: Token, sent: Span) -> list[str]:
+def _subjects(clause: Token, sent_ents: list[Span]) -> list[str]:
     in_clause: list[str] = []
     in_sent: list[str] = []
-    for ent in sent.ents:
+    for ent in sent_ents:
         if ent.label_ not in _SUBJECT_LABELS:
             continue
         text = ent.text
