@@ -1,0 +1,251 @@
+"""spaCy's binary training format (`.spacy`, a serialised `DocBin`), out and in.
+
+What one exported `Doc` holds:
+
+- `doc.ents`: the entity annotations, `kb_id_` set where the curator linked one.
+  Entity spans that overlap cannot all be `doc.ents`; the longest of each overlapping
+  group is kept there (spaCy's `filter_spans`: longest first, then earliest) and the
+  others go to `doc.spans["ents_overlapping"]`, and each is reported. So
+  `doc.ents` + `doc.spans["ents_overlapping"]` is every entity annotation.
+- `doc.spans["figures"]`: the figure annotations, labelled with the figure kind.
+- Span groups have no attributes of their own, so the figures' attributes (value, unit,
+  kind, metric, period, subjects, ...) live in `doc.user_data` under the key that
+  spaCy's own span extensions use, `("._.", "figure", start_char, end_char)`, and the
+  non-empty attributes of entity spans (e.g. relations) under
+  `("._.", "ent_attrs", start_char, end_char)`. The document's metadata (project
+  document id, title, date, source, meta, curator) is under `("._.", "annotator",
+  None, None)`. The DocBin is written with `store_user_data=True`; after
+  `register_extensions()` they read as `span._.figure`, `span._.ent_attrs` and
+  `doc._.annotator`. msgpack gives lists back as tuples.
+- Spans that do not start and end on token boundaries are aligned by cutting tokens
+  at every span boundary (the Doc is rebuilt from words and spaces, so the text stays
+  exact). A span that starts or ends inside the white space after a token cannot be
+  aligned; it is left out and reported, never dropped silently.
+
+spaCy is imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import SpanDraft
+from annotator.formats.plain import Rejection
+from annotator.formats.spans import AnnotatedText, Item
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, DocBin, Span
+
+FIGURE_KEY = "figure"
+ENT_ATTRS_KEY = "ent_attrs"
+DOC_KEY = "annotator"
+FIGURES_GROUP = "figures"
+OVERLAP_GROUP = "ents_overlapping"
+
+
+@dataclass
+class DocProblems:
+    """What happened to one document's spans on the way into a Doc."""
+
+    realigned: int = 0  # spans that needed tokens cut at their boundaries
+    overlapping: list[str] = field(default_factory=list)
+    unaligned: list[str] = field(default_factory=list)
+    duplicate_attrs: list[str] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        return [*self.overlapping, *self.unaligned, *self.duplicate_attrs]
+
+
+def register_extensions() -> None:
+    """Make the user data readable as `span._.figure`, `span._.ent_attrs` and
+    `doc._.annotator`."""
+    from spacy.tokens import Doc, Span
+
+    for name in (FIGURE_KEY, ENT_ATTRS_KEY):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Doc.has_extension(DOC_KEY):
+        Doc.set_extension(DOC_KEY, default=None)
+
+
+def doc_metadata(item: AnnotatedText) -> dict[str, Any]:
+    return {
+        "doc_id": item.doc_id,
+        "title": item.title,
+        "date": item.date,
+        "source": item.source,
+        "meta": item.meta,
+        "curator": item.curator,
+    }
+
+
+def annotated_to_doc(doc: Doc, item: AnnotatedText) -> tuple[Doc, DocProblems]:
+    """Put `item`'s spans on `doc`, a tokenised Doc of `item.text`.
+
+    Returns the Doc (a new one when tokens had to be cut) and what was reported.
+    """
+    from spacy.util import filter_spans
+
+    problems = DocProblems()
+    spans = item.spans
+    doc, problems.realigned = _align(doc, spans)
+    ents: list[Span] = []
+    figures: list[Span] = []
+    user_data = doc.user_data
+    for s in spans:
+        span = doc.char_span(s.start, s.end, label=s.label, kb_id=s.kb_id or "")
+        if span is None:
+            problems.unaligned.append(
+                f"{s.layer} span {s.start}-{s.end} {s.label} {item.text[s.start : s.end]!r} "
+                "starts or ends in white space between tokens; left out"
+            )
+            continue
+        if s.layer == "figures":
+            figures.append(span)
+            key = ("._.", FIGURE_KEY, s.start, s.end)
+        else:
+            ents.append(span)
+            key = ("._.", ENT_ATTRS_KEY, s.start, s.end)
+            if not s.attrs:
+                continue
+        if key in user_data:
+            problems.duplicate_attrs.append(
+                f"two {s.layer} spans at {s.start}-{s.end}; the attributes of the last "
+                f"({s.label}) are kept"
+            )
+        user_data[key] = s.attrs
+    kept = filter_spans(ents)
+    if len(kept) < len(ents):
+        kept_set = {(e.start, e.end, e.label) for e in kept}
+        overlapping = [e for e in ents if (e.start, e.end, e.label) not in kept_set]
+        doc.spans[OVERLAP_GROUP] = overlapping
+        for e in overlapping:
+            other = next(k for k in kept if k.start < e.end and e.start < k.end)
+            problems.overlapping.append(
+                f"entity {e.start_char}-{e.end_char} {e.label_} {e.text!r} overlaps "
+                f"{other.start_char}-{other.end_char} {other.label_} {other.text!r}; "
+                f'kept in doc.spans["{OVERLAP_GROUP}"]'
+            )
+    doc.ents = kept
+    if figures:
+        doc.spans[FIGURES_GROUP] = figures
+    user_data[("._.", DOC_KEY, None, None)] = doc_metadata(item)
+    return doc, problems
+
+
+def _align(doc: Doc, spans: list[SpanDraft]) -> tuple[Doc, int]:
+    """Cut tokens at span boundaries that fall inside a token. Returns the Doc and how
+    many spans needed it."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for tok in doc:
+        starts.add(tok.idx)
+        ends.add(tok.idx + len(tok))
+    cuts: set[int] = set()
+    needing = 0
+    for s in spans:
+        missing = [b for b, ok in ((s.start, s.start in starts), (s.end, s.end in ends)) if not ok]
+        if missing:
+            needing += 1
+            cuts.update(missing)
+    if not cuts:
+        return doc, 0
+    from spacy.tokens import Doc
+
+    text = doc.text
+    words: list[str] = []
+    spaces: list[bool] = []
+    for tok in doc:
+        start, end = tok.idx, tok.idx + len(tok)
+        prev = start
+        for c in sorted(c for c in cuts if start < c < end):
+            words.append(text[prev:c])
+            spaces.append(False)
+            prev = c
+        words.append(text[prev:end])
+        spaces.append(bool(tok.whitespace_))
+    return Doc(doc.vocab, words=words, spaces=spaces), needing
+
+
+def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:
+    from spacy.tokens import DocBin
+
+    db = DocBin(store_user_data=True)
+    for d in docs:
+        db.add(d)
+    return db
+
+
+def make_tokenizer(model: str | None) -> Callable[[Iterable[str]], Iterator[Doc]]:
+    """A function from texts to tokenised Docs: spaCy's blank English tokenizer, or the
+    tokenizer of the named pipeline (only its tokenizer runs)."""
+    import spacy
+
+    nlp = spacy.blank("en") if model is None else spacy.load(model)
+
+    def tokenize(texts: Iterable[str]) -> Iterator[Doc]:
+        return nlp.tokenizer.pipe(texts, batch_size=256)
+
+    return tokenize
+
+
+def docbin_to_annotated(path: Path) -> Iterator[Item]:
+    """Read a `.spacy` file: `doc.ents`, every span group (figures stay figures, other
+    groups are entity spans) and the user data this module writes."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    name = path.name
+    try:
+        db = DocBin().from_disk(path)
+    except Exception as exc:  # DocBin raises ValueError, KeyError, msgpack errors...
+        yield Rejection(name, 0, f"not a spaCy DocBin ({type(exc).__name__}: {exc})")
+        return
+    vocab = spacy.blank("en").vocab
+    for number, doc in enumerate(db.get_docs(vocab), start=1):
+        meta = doc.user_data.get(("._.", DOC_KEY, None, None)) or {}
+        seen: set[tuple[int, int, str, str]] = set()
+        spans: list[SpanDraft] = []
+        groups: list[tuple[str, Iterable[Span]]] = [("ents", doc.ents)]
+        for key, group in doc.spans.items():
+            groups.append(("figures" if key == FIGURES_GROUP else "ents", group))
+        for layer, group in groups:
+            for sp in group:
+                k = (sp.start_char, sp.end_char, sp.label_, layer)
+                if k in seen:
+                    continue
+                seen.add(k)
+                attr_key = FIGURE_KEY if layer == "figures" else ENT_ATTRS_KEY
+                attrs = doc.user_data.get(("._.", attr_key, sp.start_char, sp.end_char))
+                spans.append(
+                    SpanDraft(
+                        sp.start_char,
+                        sp.end_char,
+                        sp.label_,
+                        layer=layer,
+                        kb_id=sp.kb_id_ or None,
+                        attrs=_lists(dict(attrs)) if attrs else {},
+                    )
+                )
+        yield AnnotatedText(
+            text=doc.text,
+            spans=spans,
+            curator=meta.get("curator"),
+            title=meta.get("title") or "",
+            date=meta.get("date"),
+            source=f"{name}:{number}",
+            meta=_lists(dict(meta.get("meta") or {})),
+        )
+
+
+def _lists(value: Any) -> Any:
+    """msgpack hands lists back as tuples; JSON attributes want lists."""
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,113 @@
+"""What the readers and writers of other tools' formats exchange: a text with its spans.
+
+Readers yield `AnnotatedText` (one record of another tool: a text, its spans, who made
+them) and `Rejection` (a record that cannot be used at all). A record whose text is good
+but some of whose spans are not keeps the good spans; the bad ones are listed in
+`problems` with the file and record, never shifted to fit.
+
+Offsets are Unicode code points into `text`, end-exclusive, as everywhere in the project.
+
+Relations between spans (doccano's `relations`, Label Studio's `relation` results, brat's
+R lines) have no table of their own in the project: they are kept in the attributes of
+the span they start from, as `attrs["relations"] = [{"label": TYPE, "to": [start, end,
+label]}]`, so they survive the store and come back out on export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from annotator.core.model import SpanDraft
+from annotator.formats.plain import Rejection
+
+
+@dataclass(frozen=True)
+class Relation:
+    head: int  # index into AnnotatedText.spans
+    child: int
+    label: str
+
+
+@dataclass
+class AnnotatedText:
+    text: str
+    spans: list[SpanDraft] = field(default_factory=list)
+    # The curator who made the spans, as the other tool names them (None: not said).
+    curator: str | None = None
+    relations: list[Relation] = field(default_factory=list)
+    # Prodigy's answer; other formats are always "accept".
+    answer: str = "accept"
+    title: str = ""
+    date: str | None = None
+    source: str = ""  # "file:line" or "file" where the record was read
+    meta: dict[str, Any] = field(default_factory=dict)
+    doc_id: int | None = None  # set on export: the project's document id
+    problems: list[Rejection] = field(default_factory=list)
+
+
+Item = AnnotatedText | Rejection
+
+
+def span_problem(
+    text: str, start: Any, end: Any, label: Any, expected: str | None = None
+) -> str | None:
+    """Why a span cannot be kept as it is, or None when it can.
+
+    Spans are never moved to fit: a span with white space at an edge, outside the text,
+    or whose text differs from what the file says it covers is reported instead.
+    """
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        return f"offsets {start!r}-{end!r} are not whole numbers"
+    if not isinstance(label, str) or not label:
+        return f"span {start}-{end} has no label"
+    if not 0 <= start < end <= len(text):
+        return f"span {start}-{end} {label} is outside the text (length {len(text)})"
+    covered = text[start:end]
+    if expected is not None and covered != expected:
+        return f"span {start}-{end} {label} covers {covered!r}, but the file says {expected!r}"
+    if covered != covered.strip():
+        return (
+            f"span {start}-{end} {label} {covered!r} has white space at an edge; "
+            "fix the offsets in the file"
+        )
+    return None
+
+
+def attach_relations(spans: list[SpanDraft], relations: Iterable[Relation]) -> list[SpanDraft]:
+    """The spans with each relation stored in its head span's attrs."""
+    out = list(spans)
+    for rel in relations:
+        head, child = out[rel.head], spans[rel.child]
+        rels = [*head.attrs.get("relations", []), _rel_attr(rel.label, child)]
+        out[rel.head] = replace(head, attrs={**head.attrs, "relations": rels})
+    return out
+
+
+def _rel_attr(label: str, child: SpanDraft) -> dict[str, Any]:
+    return {"label": label, "to": [child.start, child.end, child.label]}
+
+
+def relations_from_attrs(spans: list[SpanDraft]) -> list[Relation]:
+    """Relations kept in the spans' attrs, as indices into `spans` (relations whose
+    target span is not among them are left out)."""
+    index = {(s.start, s.end, s.label): i for i, s in enumerate(spans)}
+    found: list[Relation] = []
+    for i, span in enumerate(spans):
+        for rel in span.attrs.get("relations", []) or []:
+            try:
+                target = index.get((int(rel["to"][0]), int(rel["to"][1]), str(rel["to"][2])))
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+            if target is not None:
+                found.append(Relation(i, target, str(rel.get("label", ""))))
+    return found
+
+
+def sorted_spans(spans: Iterable[SpanDraft]) -> list[SpanDraft]:
+    return sorted(spans, key=lambda s: (s.start, s.end, s.layer, s.label))
+
+
+def ents(spans: Iterable[SpanDraft]) -> Iterator[SpanDraft]:
+    return (s for s in spans if s.layer == "ents")
