@@ -327,6 +327,61 @@ class Store:
             raise
         return [DocumentRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
+    def count_listed(
+        self,
+        annotator: str,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        before_id: int | None = None,
+    ) -> int:
+        """How many documents `list_documents` would return with these filters; with
+        `before_id`, how many of them come before that document (its row in the list)."""
+        where: list[str] = []
+        params: list[Any] = [annotator]
+        if status is not None:
+            _check_status(status)
+            where.append("coalesce(s.status, 'open') = ?")
+            params.append(status)
+        if search:
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(search)
+        if before_id is not None:
+            where.append("d.id < ?")
+            params.append(before_id)
+        sql = (
+            "SELECT count(*) FROM documents d "
+            "LEFT JOIN status s ON s.doc_id = d.id AND s.annotator = ? "
+            + ("WHERE " + " AND ".join(where) if where else "")
+        )
+        try:
+            return int(self.conn.execute(sql, params).fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if search and any(
+                w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated")
+            ):
+                raise ValueError(f"invalid search query {search!r}: {exc}") from exc
+            raise
+
+    def next_document(
+        self, annotator: str, after_id: int, statuses: Sequence[str] = ("open", "in_progress")
+    ) -> int | None:
+        """The first document after `after_id` (wrapping round to the start) whose status
+        for this curator is one of `statuses`; None when there is none."""
+        for s in statuses:
+            _check_status(s)
+        marks = ",".join("?" * len(statuses))
+        sql = (
+            "SELECT d.id FROM documents d "
+            "LEFT JOIN status s ON s.doc_id = d.id AND s.annotator = ? "
+            f"WHERE coalesce(s.status, 'open') IN ({marks}) AND d.id {{}} ? ORDER BY d.id LIMIT 1"
+        )
+        for op in (">", "<="):
+            row = self.conn.execute(sql.format(op), [annotator, *statuses, after_id]).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
     # -- suggestions -----------------------------------------------------------------
 
     def replace_suggestions(

@@ -1,0 +1,161 @@
+"""Every curator action of the window in one table: the menus, the shortcuts and
+Help -> Keyboard shortcuts are all made from it, so they cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # the MainWindow method it calls: do_<name>
+    text: str  # menu text
+    keys: tuple[str, ...]  # QKeySequence strings, the first one shown in menus
+    tip: str  # tooltip and the line in the shortcuts dialog
+    menu: str  # "Span", "Document", "Edit", "View", "Help"
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # -- span ---------------------------------------------------------------------
+    ActionSpec("next_span", "Next span", ("J",), "Select the next span in the text", "Span"),
+    ActionSpec("prev_span", "Previous span", ("K",), "Select the previous span", "Span"),
+    ActionSpec(
+        "accept",
+        "Accept",
+        ("A", "Return"),
+        "Accept the selected suggestion and go to the next open one. With text selected, "
+        "Enter adds a span instead",
+        "Span",
+    ),
+    ActionSpec(
+        "reject",
+        "Reject",
+        ("X", "Backspace"),
+        "Reject the selected suggestion (on a rejected one: restore it)",
+        "Span",
+    ),
+    ActionSpec(
+        "accept_all",
+        "Accept all remaining",
+        ("Shift+A",),
+        "Accept every open suggestion in this document (rejected ones stay rejected)",
+        "Span",
+    ),
+    ActionSpec(
+        "pick_label_action",
+        "Change label…",
+        ("L",),
+        "Choose a label from a list (1–9 set one directly)",
+        "Span",
+    ),
+    ActionSpec("widen_left", "Widen left", ("[",), "Move the start one token to the left", "Span"),
+    ActionSpec("widen_right", "Widen right", ("]",), "Move the end one token to the right", "Span"),
+    ActionSpec(
+        "narrow_left",
+        "Narrow left",
+        ("Shift+[", "{", "Shift+{"),
+        "Move the start one token to the right",
+        "Span",
+    ),
+    ActionSpec(
+        "narrow_right",
+        "Narrow right",
+        ("Shift+]", "}", "Shift+}"),
+        "Move the end one token to the left",
+        "Span",
+    ),
+    ActionSpec(
+        "create",
+        "Add span from selection…",
+        ("N",),
+        "Add a span over the selected text, widened to whole tokens; choose its label "
+        "(or select text and press 1–9)",
+        "Span",
+    ),
+    ActionSpec(
+        "create_exact",
+        "Add span, exact characters…",
+        ("Shift+N",),
+        "Add a span over exactly the selected characters (no token snapping)",
+        "Span",
+    ),
+    ActionSpec("delete", "Delete", ("Delete",), "Remove the selected span", "Span"),
+    ActionSpec(
+        "edit_figure",
+        "Edit figure…",
+        ("E",),
+        "Edit the selected figure's value, unit and kind",
+        "Span",
+    ),
+    # -- document -------------------------------------------------------------------
+    ActionSpec(
+        "mark_done",
+        "Mark done, next open",
+        ("Ctrl+Return", "D"),
+        "Mark this document done and open the next open one",
+        "Document",
+    ),
+    ActionSpec(
+        "skip",
+        "Skip",
+        ("S",),
+        "Mark this document skipped and open the next open one",
+        "Document",
+    ),
+    ActionSpec(
+        "next_doc",
+        "Next document",
+        ("Ctrl+PgDown",),
+        "Open the next document in the list",
+        "Document",
+    ),
+    ActionSpec(
+        "prev_doc",
+        "Previous document",
+        ("Ctrl+PgUp",),
+        "Open the previous document in the list",
+        "Document",
+    ),
+    ActionSpec(
+        "import_files",
+        "Import files…",
+        ("Ctrl+O",),
+        "Import .txt, .jsonl or .csv articles; new ones are then suggested in the background",
+        "Document",
+    ),
+    ActionSpec(
+        "suggest_new",
+        "Suggest new documents",
+        ("Ctrl+Shift+S",),
+        "Run the model over documents it has not seen, in the background",
+        "Document",
+    ),
+    # -- edit -------------------------------------------------------------------------
+    ActionSpec("undo", "Undo", ("Ctrl+Z",), "Undo the last action (in any document)", "Edit"),
+    ActionSpec("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone action", "Edit"),
+    ActionSpec(
+        "find", "Search documents", ("Ctrl+F",), "Full-text search over titles and texts", "Edit"
+    ),
+    # -- view -------------------------------------------------------------------------
+    ActionSpec(
+        "toggle_rejected",
+        "Show rejected in text",
+        ("Ctrl+H",),
+        "Show rejected suggestions in the text, struck through",
+        "View",
+    ),
+    ActionSpec("bigger", "Larger text", ("Ctrl+=", "Ctrl++"), "Larger article text", "View"),
+    ActionSpec("smaller", "Smaller text", ("Ctrl+-",), "Smaller article text", "View"),
+    ActionSpec("reset_font", "Default text size", ("Ctrl+0",), "Default article text size", "View"),
+    # -- help -------------------------------------------------------------------------
+    ActionSpec("show_shortcuts", "Keyboard shortcuts", ("F1", "?"), "List every shortcut", "Help"),
+)
+
+MENUS = ("Document", "Edit", "Span", "View", "Help")
+
+
+def spec(name: str) -> ActionSpec:
+    for a in ACTIONS:
+        if a.name == name:
+            return a
+    raise KeyError(name)

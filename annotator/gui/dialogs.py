@@ -1,0 +1,271 @@
+"""Small dialogs: keyboard shortcuts (generated from the action table), the figure
+editor and the label picker."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.curation import SpanItem, format_figure, parse_amount_or_none
+from annotator.gui.actions import ACTIONS, MENUS
+from annotator.gui.labels import LAYER_NAMES, LabelScheme
+
+KINDS = ("money", "percent", "count", "measure", "multiplier", "rank", "duration")
+
+
+def key_text(key: str) -> str:
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
+
+
+def shortcuts_html(scheme: LabelScheme) -> str:
+    """The shortcuts as HTML tables, from the same ACTIONS the menus are made of."""
+    parts = [
+        "<style>"
+        "h3{margin:14px 0 4px 0;color:#1F2328;font-size:13px}"
+        "td{padding:3px 10px 3px 0;vertical-align:top}"
+        "td.k{white-space:nowrap;font-family:monospace;color:#1F2328}"
+        "td.d{color:#3A4350}"
+        "</style>"
+    ]
+    for menu in MENUS:
+        rows = [a for a in ACTIONS if a.menu == menu]
+        parts.append(f"<h3>{menu}</h3><table>")
+        for a in rows:
+            keys = " or ".join(
+                f"<b>{html.escape(key_text(k))}</b>"
+                for k in a.keys
+                if k not in ("{", "}", "Shift+{", "Shift+}", "?", "Ctrl++")
+            )
+            parts.append(
+                f"<tr><td class='k'>{keys}</td><td><b>{html.escape(a.text.rstrip('…'))}"
+                f"</b></td><td class='d'>{html.escape(a.tip)}</td></tr>"
+            )
+        if menu == "Span":
+            parts.append(
+                "<tr><td class='k'><b>1</b> … <b>9</b></td><td><b>Set label</b></td>"
+                "<td class='d'>On the selected span: give it that label. On selected text: "
+                "add an entity with that label. Keys per label:</td></tr>"
+            )
+        parts.append("</table>")
+    for layer, name in LAYER_NAMES.items():
+        keyed = [d for d in scheme.labels(layer) if d.key]
+        if keyed:
+            cells = " &nbsp; ".join(
+                f"<b>{html.escape(d.key)}</b>&nbsp;<span style='color:{d.color}'>■</span>&nbsp;"
+                f"{html.escape(d.label)}"
+                for d in keyed
+            )
+            parts.append(f"<h3>Label keys: {name.lower()}</h3><p>{cells}</p>")
+    parts.append(
+        "<p style='color:#5B6675'>Mouse: click a span to select it; select text, then "
+        "<b>N</b> or a number key to add a span. The label scheme is "
+        f"<code>{html.escape(scheme.source)}</code>.</p>"
+    )
+    return "".join(parts)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(720, 640)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setHtml(shortcuts_html(scheme))
+        layout.addWidget(self.browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class FigureDialog(QDialog):
+    """Edit a figure's value, unit and kind. Typing an amount ("$6.2bn", "19.5%") fills
+    the fields through figures.parse_amount when that is available."""
+
+    def __init__(self, item: SpanItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit figure")
+        self.setMinimumWidth(440)
+        self._parse = parse_amount_or_none()
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>{html.escape(item.text)}</b>")
+        heading.setWordWrap(True)
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(heading)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("type an amount, e.g. $6.2 billion or 19.5%")
+        self.amount.setEnabled(self._parse is not None)
+        self.amount.setToolTip(
+            "Read by the figures module and copied into the fields below"
+            if self._parse
+            else "Amount parsing is not available in this version: fill the fields"
+        )
+        self.value = QLineEdit(_num(item.attrs.get("value")))
+        self.value_max = QLineEdit(_num(item.attrs.get("value_max")))
+        self.value_max.setPlaceholderText("for a range only")
+        self.unit = QLineEdit(str(item.attrs.get("unit") or ""))
+        self.unit.setPlaceholderText("USD, %, km, companies…")
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        if item.label in KINDS:
+            self.kind.setCurrentText(item.label)
+        self.preview = QLabel()
+        self.preview.setStyleSheet("color:#3A4350")
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#B42318")
+        self.error.setWordWrap(True)
+        form.addRow("Amount", self.amount)
+        form.addRow("Value", self.value)
+        form.addRow("Up to", self.value_max)
+        form.addRow("Unit", self.unit)
+        form.addRow("Kind", self.kind)
+        form.addRow("Reads as", self.preview)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.amount.textEdited.connect(self._parse_amount)
+        for w in (self.value, self.value_max, self.unit):
+            w.textChanged.connect(self._update_preview)
+        self._update_preview()
+        (self.amount if self._parse else self.value).setFocus()
+
+    def _parse_amount(self, text: str) -> None:
+        if self._parse is None:
+            return
+        value, unit, kind = self._parse(text)
+        if value is None:
+            self.error.setText("Not read as one amount: fill the fields below." if text else "")
+            return
+        self.error.setText("")
+        self.value.setText(_num(value))
+        self.unit.setText(unit or "")
+        if kind in KINDS:
+            self.kind.setCurrentText(kind)
+
+    def _update_preview(self) -> None:
+        try:
+            v = self.result_values()
+        except ValueError:
+            self.preview.setText("—")
+            return
+        self.preview.setText(
+            format_figure({"value": v["value"], "value_max": v["value_max"], "unit": v["unit"]})
+            or "—"
+        )
+
+    def result_values(self) -> dict[str, Any]:
+        """The fields as edit_figure's arguments; ValueError for a value that is no number."""
+        value = _parse_number(self.value.text())
+        vmax = _parse_number(self.value_max.text())
+        return {
+            "value": value,
+            "value_max": vmax,
+            "unit": self.unit.text().strip() or None,
+            "kind": self.kind.currentText(),
+        }
+
+    def _accept(self) -> None:
+        try:
+            self.result_values()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, int | float):
+        return f"{v:.12g}"
+    return ""
+
+
+def _parse_number(text: str) -> float | None:
+    t = text.strip().replace(",", "").replace("\u202f", "").replace(" ", "")
+    if not t:
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” is not a number") from None
+
+
+class LabelPicker(QDialog):
+    """Choose a label: type to filter, number keys, Enter or double-click."""
+
+    def __init__(
+        self, scheme: LabelScheme, layers: tuple[str, ...], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Choose a label")
+        self.resize(360, 420)
+        self.chosen: tuple[str, str] | None = None
+        layout = QVBoxLayout(self)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Type to filter labels")
+        self.list = QListWidget()
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        for layer in layers:
+            head = QListWidgetItem(LAYER_NAMES[layer])
+            head.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(head)
+            for d in scheme.labels(layer):
+                key = f"{d.key}  " if d.key else "    "
+                it = QListWidgetItem(f"{key}{d.label}")
+                it.setData(Qt.ItemDataRole.UserRole, (layer, d.label))
+                it.setToolTip(d.description)
+                it.setForeground(Qt.GlobalColor.black)
+                self.list.addItem(it)
+        self.filter.textChanged.connect(self._filter)
+        self.filter.returnPressed.connect(self._choose_current)
+        self.list.itemActivated.connect(self._choose)
+        self._select_first()
+
+    def _filter(self, text: str) -> None:
+        t = text.strip().lower()
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            data = it.data(Qt.ItemDataRole.UserRole)
+            it.setHidden(bool(t) and (data is None or t not in data[1].lower()))
+        self._select_first()
+
+    def _select_first(self) -> None:
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            if not it.isHidden() and it.data(Qt.ItemDataRole.UserRole):
+                self.list.setCurrentItem(it)
+                return
+
+    def _choose_current(self) -> None:
+        if self.list.currentItem() is not None:
+            self._choose(self.list.currentItem())
+
+    def _choose(self, it: QListWidgetItem) -> None:
+        data = it.data(Qt.ItemDataRole.UserRole)
+        if data:
+            self.chosen = (str(data[0]), str(data[1]))
+            self.accept()

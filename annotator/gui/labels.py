@@ -1,0 +1,108 @@
+"""The label scheme: each label's layer, colour, number key and description.
+
+The default ships in `resources/labels.json`. A project overrides it with
+`PROJECT.labels.json` beside the project file (for `news.db`: `news.labels.json`): labels
+listed there replace the default's of the same layer and name, new ones are added.
+Labels found in the data but in no scheme get a stable colour of their own.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "labels.json"
+LAYER_NAMES = {"ents": "Entities", "figures": "Figures"}
+
+
+@dataclass(frozen=True)
+class LabelDef:
+    layer: str
+    label: str
+    color: str
+    key: str = ""
+    description: str = ""
+
+
+class LabelSchemeError(ValueError):
+    pass
+
+
+def _fallback_color(label: str) -> str:
+    h = int(hashlib.blake2b(label.encode(), digest_size=2).hexdigest(), 16) / 0xFFFF
+    r, g, b = colorsys.hls_to_rgb(h, 0.42, 0.55)
+    return f"#{int(r * 255):02X}{int(g * 255):02X}{int(b * 255):02X}"
+
+
+def _read(path: Path) -> dict[str, list[LabelDef]]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LabelSchemeError(f"{path}: cannot read the label scheme: {exc}") from exc
+    out: dict[str, list[LabelDef]] = {}
+    for layer in ("ents", "figures"):
+        entries: list[Any] = data.get(layer, []) if isinstance(data, dict) else []
+        defs = []
+        for n, e in enumerate(entries, 1):
+            if not isinstance(e, dict) or not e.get("label"):
+                raise LabelSchemeError(f"{path}: {layer} entry {n} needs a 'label'")
+            defs.append(
+                LabelDef(
+                    layer,
+                    str(e["label"]),
+                    str(e.get("color") or _fallback_color(str(e["label"]))),
+                    str(e.get("key") or ""),
+                    str(e.get("description") or ""),
+                )
+            )
+        out[layer] = defs
+    return out
+
+
+class LabelScheme:
+    def __init__(self, layers: dict[str, list[LabelDef]], source: str = "") -> None:
+        self.layers = {layer: list(layers.get(layer, [])) for layer in ("ents", "figures")}
+        self.source = source
+
+    @classmethod
+    def load(cls, project: str | Path | None = None) -> LabelScheme:
+        """The shipped scheme, with the project's override merged in when there is one."""
+        layers = _read(DEFAULT_PATH) if DEFAULT_PATH.exists() else {"ents": [], "figures": []}
+        source = str(DEFAULT_PATH)
+        override = override_path(project) if project else None
+        if override is not None and override.exists():
+            extra = _read(override)
+            for layer, defs in extra.items():
+                by_label = {d.label: d for d in layers.get(layer, [])}
+                for d in defs:
+                    by_label[d.label] = d
+                layers[layer] = list(by_label.values())
+            source = str(override)
+        return cls(layers, source)
+
+    def get(self, layer: str, label: str) -> LabelDef:
+        for d in self.layers.get(layer, []):
+            if d.label == label:
+                return d
+        return LabelDef(layer, label, _fallback_color(label))
+
+    def color(self, layer: str, label: str) -> str:
+        return self.get(layer, label).color
+
+    def by_key(self, layer: str, key: str) -> LabelDef | None:
+        for d in self.layers.get(layer, []):
+            if d.key == key:
+                return d
+        return None
+
+    def labels(self, layer: str) -> list[LabelDef]:
+        return list(self.layers.get(layer, []))
+
+
+def override_path(project: str | Path) -> Path:
+    p = Path(project)
+    return p.with_name(p.stem + ".labels.json")
