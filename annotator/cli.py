@@ -102,34 +102,82 @@ def main() -> None:
     """
 
 
+ANNOTATION_FORMATS = ("prodigy", "doccano", "labelstudio", "brat", "conll", "spacy")
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @click.option(
     "--text-column", default="text", show_default=True, help="The CSV column with the text."
 )
-def import_cmd(paths: tuple[str, ...], db: str, text_column: str) -> None:
-    """Import articles from .txt, .jsonl and .csv files or folders into the project.
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "articles", *ANNOTATION_FORMATS]),
+    default="auto",
+    show_default=True,
+    help="What the files are. auto: .ann (and folders holding them) are brat, .json is "
+    "Label Studio, .conll/.iob/.iob2/.bio are CoNLL, .spacy is a DocBin, .jsonl is "
+    "Prodigy or doccano when its first record has their annotations; anything else is "
+    "articles.",
+)
+@click.option(
+    "--annotator",
+    default=None,
+    help="File imported annotations under this curator (default: the curator the file "
+    "names, else the OS user).",
+)
+def import_cmd(
+    paths: tuple[str, ...], db: str, text_column: str, fmt: str, annotator: str | None
+) -> None:
+    """Import articles from .txt, .jsonl and .csv files or folders into the project, and
+    annotations from Prodigy, doccano, Label Studio, brat, CoNLL and spaCy files.
 
     Changes: adds documents to the project (creating it if needed). Texts already in
-    the project are skipped, so importing twice changes nothing. Rejected records are
-    listed as FILE:LINE: reason; the good ones are kept. Exits 3 when anything was
-    rejected.
+    the project are skipped, so importing twice changes nothing. Annotations from other
+    tools are added to the curator's annotations (origin "imported") of the document
+    with the same text, and those documents are marked done for that curator. Rejected
+    records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
+    anything was rejected.
     """
-    from annotator.core.importer import ImportReport, import_paths
+    from annotator.core.importer import ImportReport, import_paths, split_by_format
 
+    articles, annotated = split_by_format(paths, fmt)
     progress = _Progress()
 
     def on_progress(report: ImportReport) -> None:
         progress.show(f"{report.imported + report.duplicates} records read")
 
+    rejected: list[Any] = []
+    summaries: list[str] = []
     with project(db, create=True) as store:
-        report = import_paths(store, paths, text_column=text_column, on_progress=on_progress)
+        if articles:
+            report = import_paths(store, articles, text_column=text_column, on_progress=on_progress)
+            rejected += report.rejected
+            summaries.append(report.summary())
+        if annotated:
+            from annotator.core.interchange import import_annotated, read_annotated
+
+            a_report = None
+            for path, path_fmt in annotated:
+                a_report = import_annotated(
+                    store,
+                    read_annotated(path, path_fmt),
+                    annotator=annotator,
+                    fallback=default_annotator(),
+                    report=a_report,
+                )
+                progress.show(f"{path.name} read")
+            assert a_report is not None
+            rejected += a_report.rejected
+            summaries.append(a_report.summary())
     progress.done()
-    for rejection in report.rejected:
+    for rejection in rejected:
         click.echo(str(rejection), err=True)
-    click.echo(report.summary())
-    if report.rejected:
+    for summary in summaries:
+        click.echo(summary)
+    if rejected:
         sys.exit(EXIT_REJECTED)
 
 

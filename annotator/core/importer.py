@@ -108,3 +108,53 @@ def import_paths(
                     return report
     flush()
     return report
+
+
+def split_by_format(
+    paths: Iterable[str | Path], fmt: str = "auto"
+) -> tuple[list[str | Path], list[tuple[Path, str]]]:
+    """Which paths are article files (for `import_paths`) and which are other tools'
+    annotation files, with their format. `fmt` "auto" decides by name and content
+    (see `interchange.detect_format`); "articles" reads everything as articles; a
+    format name reads every file named, and every file in folders named, as that format.
+    """
+    from annotator.core.interchange import detect_format
+
+    if fmt == "articles":
+        return list(paths), []
+    articles: list[str | Path] = []
+    annotated: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(path).parts)
+            )
+            anns = [p for p in files if p.suffix.lower() == ".ann"]
+            if fmt == "brat" or (fmt == "auto" and anns):
+                annotated += [(p, "brat") for p in anns]
+                if fmt == "auto":
+                    articles += [
+                        p
+                        for p in files
+                        if p.suffix.lower() in EXTENSIONS
+                        and not (p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())
+                    ]
+            elif fmt == "auto":
+                articles.append(path)
+            else:
+                annotated += [(p, fmt) for p in files]
+            continue
+        if fmt == "auto":
+            found = detect_format(path) if path.is_file() else None
+            if found is None:
+                articles.append(raw)
+                continue
+        else:
+            found = fmt
+        if found == "brat" and path.suffix.lower() == ".txt":
+            path = path.with_suffix(".ann")
+        annotated.append((path, found))
+    return articles, annotated
