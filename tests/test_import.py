@@ -189,3 +189,21 @@ def test_utf16_with_bom_and_utf8_bom_are_read(store: Store, tmp_path: Path) -> N
 def test_missing_path_is_reported(store: Store, tmp_path: Path) -> None:
     report = import_paths(store, [tmp_path / "nope.txt"])
     assert [r.reason for r in report.rejected] == ["no such file or folder"]
+
+
+def test_large_jsonl_is_streamed_not_loaded(store: Store, tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "big.jsonl"
+    body = "Trade reached $6.1 billion. " * 110  # ~3 KB a record
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(8_000):
+            f.write(json.dumps({"text": f"{i} {body}", "meta": {"n": i}}) + "\n")
+    size = path.stat().st_size
+    tracemalloc.start()
+    report = import_paths(store, [path], batch_size=500)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert report.imported == 8_000
+    assert size > 22_000_000
+    assert peak < size / 3, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB file"

@@ -71,6 +71,7 @@ def import_paths(
     paths: Iterable[str | Path],
     *,
     text_column: str = "text",
+    batch_size: int = BATCH,
     on_progress: Callable[[ImportReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
@@ -102,7 +103,7 @@ def import_paths(
                 report.rejected.append(item)
                 continue
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= batch_size:
                 flush()
                 if should_stop and should_stop():
                     return report
