@@ -140,11 +140,13 @@ def annotated_to_doc(doc: Doc, item: AnnotatedText) -> tuple[Doc, DocProblems]:
 def _align(doc: Doc, spans: list[SpanDraft]) -> tuple[Doc, int]:
     """Cut tokens at span boundaries that fall inside a token. Returns the Doc and how
     many spans needed it."""
-    starts: set[int] = set()
-    ends: set[int] = set()
-    for tok in doc:
-        starts.add(tok.idx)
-        ends.add(tok.idx + len(tok))
+    if all(doc.char_span(s.start, s.end) is not None for s in spans):
+        return doc, 0  # the usual case, and cheap: no Python loop over the tokens
+    from spacy.attrs import IDX, LENGTH
+
+    bounds = doc.to_array([IDX, LENGTH]).tolist()
+    starts = {b[0] for b in bounds}
+    ends = {b[0] + b[1] for b in bounds}
     cuts: set[int] = set()
     needing = 0
     for s in spans:

@@ -1,0 +1,70 @@
+"""`export facts` (figures as CSV) and `export kb` (the knowledge base as JSON Lines)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.core.export import FACT_COLUMNS, export_facts
+from annotator.core.store import NewDocument, Store
+
+TEXT = "Trade between Kazakhstan and Korea reached $6.1 billion in 2022, up 19.5%."
+
+
+def test_facts_csv_has_one_row_per_figure(store: Store, tmp_path: Path) -> None:
+    (doc,) = store.add_documents([NewDocument(TEXT, "t", "2023-06-01", "a.txt", {})])
+    s = TEXT.index("$6.1 billion")
+    attrs = {
+        "kind": "money", "value": 6.1e9, "unit": "USD", "value_max": None, "approx": False,
+        "bound": None, "rate": None, "metric": "trade", "period": "2022", "change": None,
+        "subjects": ["Kazakhstan", "Korea"],
+    }  # fmt: skip
+    store.add_annotation(doc, "al", "figures", s, s + 12, "money", "manual", attrs=attrs)
+    p = TEXT.index("19.5%")
+    store.add_annotation(doc, "al", "figures", p, p + 5, "percent", "manual", attrs={"value": 19.5})
+    store.add_annotation(doc, "al", "ents", 14, 24, "GPE", "manual")
+    store.set_status(doc, "al", "done")
+    report = export_facts(store, tmp_path / "f.csv", "al")
+    assert (report.documents, report.figures) == (1, 2)
+    with (tmp_path / "f.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == FACT_COLUMNS
+    money, pct = rows
+    assert money["text"] == "$6.1 billion" and money["value"] == "6100000000.0"
+    assert (money["unit"], money["metric"], money["period"]) == ("USD", "trade", "2022")
+    assert money["subjects"] == "Kazakhstan; Korea" and money["approx"] == "false"
+    assert money["date"] == "2023-06-01" and money["doc_id"] == str(doc)
+    assert (pct["kind"], pct["value"], pct["unit"]) == ("percent", "19.5", "")
+
+
+def test_kb_jsonl_lists_entities_with_aliases(db_path: Path, tmp_path: Path) -> None:
+    with Store(db_path) as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO entities (id, name, type, description, external_ids) VALUES "
+            "(1, 'Kassym-Jomart Tokayev', 'PERSON', 'President of Kazakhstan', "
+            "'{\"wikidata\": \"Q380799\"}'), (2, 'Astana', 'GPE', '', '{}')"
+        )
+        conn.executemany(
+            "INSERT INTO aliases (entity_id, alias) VALUES (?, ?)",
+            [(1, "Tokayev"), (1, "President Tokayev"), (2, "Nur-Sultan")],
+        )
+    out = tmp_path / "kb.jsonl"
+    result = CliRunner().invoke(main, ["export", "kb", str(out), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"exported 2 entities to {out}\n"
+    first, second = (json.loads(line) for line in out.read_text("utf-8").splitlines())
+    assert first == {
+        "id": 1,
+        "name": "Kassym-Jomart Tokayev",
+        "type": "PERSON",
+        "description": "President of Kazakhstan",
+        "external_ids": {"wikidata": "Q380799"},
+        "aliases": ["President Tokayev", "Tokayev"],
+    }
+    assert second["aliases"] == ["Nur-Sultan"]
+    again = CliRunner().invoke(main, ["export", "kb", str(out), "--db", str(db_path)])
+    assert again.exit_code == 1 and "already exists; use --force" in again.stderr
