@@ -76,6 +76,9 @@ class DocState:
     annotator: str
     status: str
     items: tuple[SpanItem, ...]
+    # The model's suggestions as read: curator actions never change them, so a reload
+    # after an action can pass them back to `load` instead of reading them again.
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def text(self) -> str:
@@ -173,23 +176,30 @@ def _annotation_item(text: str, a: Annotation) -> SpanItem:
     )
 
 
-def load(store: Store, doc_id: int, annotator: str) -> DocState:
-    """The document with its spans, merged, in text order."""
+def load(
+    store: Store,
+    doc_id: int,
+    annotator: str,
+    suggestions: Sequence[Suggestion] | None = None,
+) -> DocState:
+    """The document with its spans, merged, in text order. `suggestions` are the
+    document's suggestions when the caller has them already."""
     doc = store.document(doc_id)
+    sugg = tuple(store.suggestions(doc_id) if suggestions is None else suggestions)
     text = doc.text
     annotations = store.annotations(doc_id, annotator)
     decided = {a.source_key for a in annotations if a.source_key}
     rejected = store.rejected_keys(doc_id, annotator)
     items: list[SpanItem] = [_annotation_item(text, a) for a in annotations]
     seen: set[str] = set()
-    for s in store.suggestions(doc_id):
+    for s in sugg:
         key = s.key
         if key in decided or key in seen:
             continue  # a decision shows instead; two models proposing the same span show once
         seen.add(key)
         items.append(_suggestion_item(text, s, "rejected" if key in rejected else "suggested"))
     items.sort(key=lambda it: (it.start, it.end, it.layer, it.label, it.id))
-    return DocState(doc, annotator, store.status(doc_id, annotator), tuple(items))
+    return DocState(doc, annotator, store.status(doc_id, annotator), tuple(items), sugg)
 
 
 # -- reversible writes ---------------------------------------------------------------

@@ -33,48 +33,52 @@ def key_text(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
 
 
+SHORTCUT_ORDER = ("Span", "Document", "Edit", "View", "Help")
+HIDDEN_KEYS = ("{", "}", "Shift+{", "Shift+}", "?", "Ctrl++")
+
+
 def shortcuts_html(scheme: LabelScheme) -> str:
-    """The shortcuts as HTML tables, from the same ACTIONS the menus are made of."""
+    """The shortcuts as one HTML table, from the same ACTIONS the menus are made of."""
     parts = [
         "<style>"
-        "h3{margin:14px 0 4px 0;color:#1F2328;font-size:13px}"
-        "td{padding:3px 10px 3px 0;vertical-align:top}"
-        "td.k{white-space:nowrap;font-family:monospace;color:#1F2328}"
+        "td{padding:3px 14px 3px 0;vertical-align:top}"
+        "td.h{padding:14px 0 4px 0;font-size:14px;font-weight:600;color:#1F2328}"
+        "td.k{white-space:nowrap;color:#1F2328}"
         "td.d{color:#3A4350}"
-        "</style>"
+        "</style><table width='100%'>"
     ]
-    for menu in MENUS:
-        rows = [a for a in ACTIONS if a.menu == menu]
-        parts.append(f"<h3>{menu}</h3><table>")
-        for a in rows:
+    assert set(SHORTCUT_ORDER) == set(MENUS)
+    for menu in SHORTCUT_ORDER:
+        parts.append(f"<tr><td class='h' colspan='3'>{menu}</td></tr>")
+        for a in (a for a in ACTIONS if a.menu == menu):
             keys = " or ".join(
-                f"<b>{html.escape(key_text(k))}</b>"
-                for k in a.keys
-                if k not in ("{", "}", "Shift+{", "Shift+}", "?", "Ctrl++")
+                f"<b>{html.escape(key_text(k))}</b>" for k in a.keys if k not in HIDDEN_KEYS
             )
             parts.append(
-                f"<tr><td class='k'>{keys}</td><td><b>{html.escape(a.text.rstrip('…'))}"
-                f"</b></td><td class='d'>{html.escape(a.tip)}</td></tr>"
+                f"<tr><td class='k'>{keys}</td><td class='k'>{html.escape(a.text.rstrip('…'))}"
+                f"</td><td class='d'>{html.escape(a.tip)}</td></tr>"
             )
         if menu == "Span":
             parts.append(
-                "<tr><td class='k'><b>1</b> … <b>9</b></td><td><b>Set label</b></td>"
-                "<td class='d'>On the selected span: give it that label. On selected text: "
-                "add an entity with that label. Keys per label:</td></tr>"
+                "<tr><td class='k'><b>1</b> … <b>9</b></td><td class='k'>Set label</td>"
+                "<td class='d'>On the selected span: give it the label of that key (below). "
+                "On selected text: add an entity with it.</td></tr>"
             )
-        parts.append("</table>")
+    parts.append("</table>")
     for layer, name in LAYER_NAMES.items():
         keyed = [d for d in scheme.labels(layer) if d.key]
         if keyed:
             cells = " &nbsp; ".join(
-                f"<b>{html.escape(d.key)}</b>&nbsp;<span style='color:{d.color}'>■</span>&nbsp;"
-                f"{html.escape(d.label)}"
+                f"<span style='white-space:nowrap'><b>{html.escape(d.key)}</b>&nbsp;"
+                f"<span style='color:{d.color}'>■</span>&nbsp;{html.escape(d.label)}</span>"
                 for d in keyed
             )
-            parts.append(f"<h3>Label keys: {name.lower()}</h3><p>{cells}</p>")
+            parts.append(
+                f"<p style='margin-top:12px'><b>Label keys, {name.lower()}:</b><br>{cells}</p>"
+            )
     parts.append(
-        "<p style='color:#5B6675'>Mouse: click a span to select it; select text, then "
-        "<b>N</b> or a number key to add a span. The label scheme is "
+        "<p style='color:#5B6675'>Mouse: click a span to select it; select text, then press "
+        "<b>N</b> or a number key to add a span. Labels and colours come from "
         f"<code>{html.escape(scheme.source)}</code>.</p>"
     )
     return "".join(parts)
@@ -223,9 +227,10 @@ class LabelPicker(QDialog):
         self.setWindowTitle("Choose a label")
         self.resize(360, 420)
         self.chosen: tuple[str, str] | None = None
+        self._keys: dict[str, tuple[str, str]] = {}  # number key -> label (first layer wins)
         layout = QVBoxLayout(self)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Type to filter labels")
+        self.filter.setPlaceholderText("Type to filter, or press a label's number key")
         self.list = QListWidget()
         layout.addWidget(self.filter)
         layout.addWidget(self.list)
@@ -237,6 +242,8 @@ class LabelPicker(QDialog):
                 key = f"{d.key}  " if d.key else "    "
                 it = QListWidgetItem(f"{key}{d.label}")
                 it.setData(Qt.ItemDataRole.UserRole, (layer, d.label))
+                if d.key and d.key not in self._keys:
+                    self._keys[d.key] = (layer, d.label)
                 it.setToolTip(d.description)
                 it.setForeground(Qt.GlobalColor.black)
                 self.list.addItem(it)
@@ -247,6 +254,10 @@ class LabelPicker(QDialog):
 
     def _filter(self, text: str) -> None:
         t = text.strip().lower()
+        if t in self._keys:
+            self.chosen = self._keys[t]
+            self.accept()
+            return
         for i in range(self.list.count()):
             it = self.list.item(i)
             data = it.data(Qt.ItemDataRole.UserRole)

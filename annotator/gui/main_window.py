@@ -208,9 +208,9 @@ class MainWindow(QMainWindow):
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(1, 86)
-        h.resizeSection(2, 84)
-        h.resizeSection(3, 44)
+        h.resizeSection(1, 84)
+        h.resizeSection(2, 80)
+        h.resizeSection(3, 48)
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row_changed)
         lv.addWidget(title)
         lv.addWidget(self.search_box)
@@ -261,9 +261,9 @@ class MainWindow(QMainWindow):
         sh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         sh.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         sh.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        sh.resizeSection(0, 92)
-        sh.resizeSection(2, 110)
-        sh.resizeSection(3, 78)
+        sh.resizeSection(0, 84)
+        sh.resizeSection(2, 104)
+        sh.resizeSection(3, 74)
         self.span_view.selectionModel().currentRowChanged.connect(self._span_row_changed)
         rv.addWidget(self.spans_title)
         rv.addWidget(self.span_view, 1)
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([330, 680, 390])
+        self.splitter.setSizes([360, 600, 440])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -429,10 +429,12 @@ class MainWindow(QMainWindow):
         self.article.clear_selection()
         self.state = state
         doc = state.document
-        self.title_label.setText(doc.title or f"Document {doc.id}")
+        title = doc.title or f"Document {doc.id}"
+        self.title_label.setText(title if len(title) <= 140 else title[:139] + "…")
+        self.title_label.setToolTip(title if len(title) > 140 else "")
         meta = [m for m in (doc.date, doc.source) if m]
         self.meta_label.setText("  ·  ".join(meta))
-        self.article.set_state(state, self.scheme, None)
+        self.article.set_state(state, self.scheme, None, draw=False)
         self.span_model.set_state(state)
         item = state.resolve(focus) if focus else None
         if item is None:
@@ -441,15 +443,20 @@ class MainWindow(QMainWindow):
         self._select_doc_row(doc.id)
         self._update_status()
 
-    def refresh(self, focus: str | None) -> None:
-        """Re-read the current document after a write and show it."""
+    def refresh(self, focus: str | None, *, advance: bool = False) -> None:
+        """Re-read the current document after a write and show it; with `advance`, move on
+        to the next open suggestion after `focus`."""
         if self.state is None:
             return
-        state = curation.load(self.store, self.state.document.id, self.annotator)
+        state = curation.load(
+            self.store, self.state.document.id, self.annotator, self.state.suggestions
+        )
         self.state = state
-        self.article.set_state(state, self.scheme, None)
-        self.span_model.set_state(state)
         item = state.resolve(focus)
+        if advance:
+            item = state.next_open(item.id if item else None) or item
+        self.article.set_state(state, self.scheme, None, draw=False)
+        self.span_model.set_state(state)
         self.set_current(item.id if item else None)
         self.doc_model.update_document(state.document.id, state.status, state.open_count)
         self._update_status()
@@ -574,12 +581,7 @@ class MainWindow(QMainWindow):
         if change is None:
             return None
         self.undo_stack.push(CurationCommand(self, change))
-        focus = change.focus
-        self.refresh(focus)
-        if advance and self.state is not None:
-            nxt = self.state.next_open(self.current)
-            if nxt is not None:
-                self.set_current(nxt.id)
+        self.refresh(change.focus, advance=advance)
         self.statusBar().showMessage(change.text, 4000)
         return change
 

@@ -32,34 +32,81 @@ STATE_COLOR = {
 Index = QModelIndex | QPersistentModelIndex
 
 
+class _Row:
+    """What the table shows for one item, computed once per change of the document (the
+    view asks for every role of every visible cell on each repaint)."""
+
+    __slots__ = ("background", "display", "fonts", "foregrounds", "item")
+
+    def __init__(self, it: SpanItem, scheme: LabelScheme, fonts: dict[str, QFont]) -> None:
+        self.item = it
+        self.display = (
+            it.label,
+            it.text.replace("\n", " ") if it.drawable else f"({it.start}–{it.end})",
+            format_figure(it.attrs) if it.layer == "figures" else "",
+            STATE_TEXT.get(it.state, it.state),
+        )
+        self.background, self.foregrounds, self.fonts = _style(
+            it.layer, it.label, it.state, scheme, fonts
+        )
+
+
+_STYLES: dict[tuple[str, str, str, int], tuple[Any, Any, Any]] = {}
+
+
+def _style(
+    layer: str, label: str, state: str, scheme: LabelScheme, fonts: dict[str, QFont]
+) -> tuple[Any, Any, Any]:
+    key = (layer, label, state, id(scheme))
+    found = _STYLES.get(key)
+    if found is not None:
+        return found
+    color = scheme.color(layer, label)
+    muted = state in ("rejected", "invalid")
+    background = None if muted else tint(color, 0.14 if state == "suggested" else 0.30)
+    grey = QColor("#9AA0A8")
+    foregrounds = (
+        grey if muted else darker(color, 0.62),
+        grey if muted else None,
+        grey if muted else QColor("#3A4350"),
+        QColor(STATE_COLOR.get(state, "#6B7480")),
+    )
+    strike = fonts["strike"] if state == "rejected" else None
+    font_row = (strike, strike, None, fonts["italic"] if state == "suggested" else None)
+    _STYLES[key] = (background, foregrounds, font_row)
+    return _STYLES[key]
+
+
 class SpanListModel(QAbstractTableModel):
     def __init__(self, scheme: LabelScheme) -> None:
         super().__init__()
         self.scheme = scheme
         self.items: tuple[SpanItem, ...] = ()
-        self._italic = QFont()
-        self._italic.setItalic(True)
-        self._strike = QFont()
-        self._strike.setStrikeOut(True)
+        self._rows: list[_Row] = []
+        italic = QFont()
+        italic.setItalic(True)
+        strike = QFont()
+        strike.setStrikeOut(True)
+        self._fonts = {"italic": italic, "strike": strike}
+        self._ids: dict[str, int] = {}
 
     def set_state(self, state: DocState | None) -> None:
         new = state.items if state is not None else ()
-        if len(new) == len(self.items):
+        same_rows = len(new) == len(self.items)
+        if not same_rows:
+            self.beginResetModel()
+        self.items = new
+        self._rows = [_Row(it, self.scheme, self._fonts) for it in new]
+        self._ids = {it.id: i for i, it in enumerate(new)}
+        if not same_rows:
+            self.endResetModel()
+        elif new:
             # Same rows (an accept or relabel): repaint instead of resetting, so the view
             # keeps its scroll position and the selection does not flicker.
-            self.items = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, 3))
-            return
-        self.beginResetModel()
-        self.items = new
-        self.endResetModel()
+            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, 3))
 
     def row_of(self, item_id: str | None) -> int | None:
-        for i, it in enumerate(self.items):
-            if it.id == item_id:
-                return i
-        return None
+        return self._ids.get(item_id) if item_id is not None else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -75,52 +122,43 @@ class SpanListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.items):
+        row = index.row()
+        if row < 0 or row >= len(self._rows):
             return None
-        it = self.items[index.row()]
+        r = self._rows[row]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return it.label
-            if col == 1:
-                return it.text.replace("\n", " ") if it.drawable else f"({it.start}–{it.end})"
-            if col == 2:
-                return format_figure(it.attrs) if it.layer == "figures" else ""
-            return STATE_TEXT.get(it.state, it.state)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            layer = "figure" if it.layer == "figures" else "entity"
-            desc = self.scheme.get(it.layer, it.label).description
-            tip = f"{it.label} {layer}" + (f" — {desc}" if desc else "")
-            tip += f"\n{STATE_TEXT.get(it.state, it.state)} · characters {it.start}–{it.end}"
-            if it.problem:
-                tip += f"\n{it.problem}: listed, not drawn"
-            if it.layer == "figures":
-                extra = ", ".join(
-                    f"{k}: {v}"
-                    for k, v in sorted(it.attrs.items())
-                    if v not in (None, "", [], False) and k not in ("value", "unit")
-                )
-                if extra:
-                    tip += f"\n{extra}"
-            return tip
-        color = self.scheme.color(it.layer, it.label)
-        if role == Qt.ItemDataRole.BackgroundRole and col == 0:
-            if it.state in ("rejected", "invalid"):
-                return None
-            return tint(color, 0.14 if it.state == "suggested" else 0.30)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if it.state in ("rejected", "invalid") and col != 3:
-                return QColor("#9AA0A8")
-            if col == 0:
-                return darker(color, 0.62)
-            if col == 3:
-                return QColor(STATE_COLOR.get(it.state, "#6B7480"))
-            if col == 2:
-                return QColor("#3A4350")
-            return None
-        if role == Qt.ItemDataRole.FontRole:
-            if it.state == "rejected" and col in (0, 1):
-                return self._strike
-            if it.state == "suggested" and col == 3:
-                return self._italic
+        if role == _DISPLAY:
+            return r.display[col]
+        if role == _FOREGROUND:
+            return r.foregrounds[col]
+        if role == _BACKGROUND:
+            return r.background if col == 0 else None
+        if role == _FONT:
+            return r.fonts[col]
+        if role == _TOOLTIP:
+            return self._tooltip(r.item)
         return None
+
+    def _tooltip(self, it: SpanItem) -> str:
+        layer = "figure" if it.layer == "figures" else "entity"
+        desc = self.scheme.get(it.layer, it.label).description
+        tip = f"{it.label} {layer}" + (f" — {desc}" if desc else "")
+        tip += f"\n{STATE_TEXT.get(it.state, it.state)} · characters {it.start}–{it.end}"
+        if it.problem:
+            tip += f"\n{it.problem}: listed, not drawn"
+        if it.layer == "figures":
+            extra = ", ".join(
+                f"{k}: {v}"
+                for k, v in sorted(it.attrs.items())
+                if v not in (None, "", [], False) and k not in ("value", "unit")
+            )
+            if extra:
+                tip += f"\n{extra}"
+        return tip
+
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
