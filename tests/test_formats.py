@@ -373,3 +373,21 @@ def test_cli_import_and_export_every_format(tmp_path: Path, data_dir: Path) -> N
         "Error: nothing to export: @gold has marked no documents done "
         "(use --include-unfinished to export work in progress)\n"
     )
+
+
+def test_cli_import_detects_formats_and_articles_keeps_the_old_way(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    runner = CliRunner()
+    seq = str(data_dir / "doccano_official_export_sequence_labeling_example.jsonl")
+    db = str(tmp_path / "a.db")
+    plain = runner.invoke(main, ["import", "--db", db, "--format", "articles", seq])
+    assert plain.stdout == "imported 3, duplicates 0, rejected 0\n"
+    auto = runner.invoke(main, ["import", "--db", db, "--annotator", "d", seq])
+    assert auto.exit_code == 0, auto.output
+    assert auto.stdout == (
+        "imported 0 new documents, 3 already in the project; 4 annotations added for d, "
+        "0 already there; rejected 0\n"
+    )
+    with Store(db) as store:
+        assert len(store.doc_ids_with_status("d", "done")) == 3
