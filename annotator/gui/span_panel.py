@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.curation import DocState, SpanItem, format_figure
@@ -138,6 +144,34 @@ class SpanListModel(QAbstractTableModel):
         if role == _TOOLTIP:
             return self._tooltip(r.item)
         return None
+
+    def multiData(self, index: QModelIndex, span: QModelRoleDataSpan) -> None:
+        # The delegate asks for all roles of a cell at once: one Python call per cell
+        # instead of one per role keeps repainting the panel cheap.
+        row = index.row()
+        if row < 0 or row >= len(self._rows):
+            return
+        r = self._rows[row]
+        col = index.column()
+        for rd in span:
+            # Every role is written, None included: the delegate reuses the span.
+            role = rd.role()
+            if role == _DISPLAY:
+                value: Any = r.display[col]
+            elif role == _FOREGROUND:
+                value = r.foregrounds[col]
+            elif role == _BACKGROUND:
+                value = r.background if col == 0 else None
+            elif role == _FONT:
+                value = r.fonts[col]
+            elif role == _TOOLTIP:
+                value = self._tooltip(r.item)
+            else:
+                value = None
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
 
     def _tooltip(self, it: SpanItem) -> str:
         layer = "figure" if it.layer == "figures" else "entity"
