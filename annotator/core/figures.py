@@ -168,6 +168,7 @@ _DOLLAR_ADJ = {
 }  # fmt: skip
 _CUR_SUFFIX = {
     "dollars": "USD", "dollar": "USD", "dlrs": "USD", "dlr": "USD", "usd": "USD",
+    "cents": "USD", "cent": "USD", "cts": "USD",
     "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "pound": "GBP",
     "pounds sterling": "GBP", "sterling": "GBP", "stg": "GBP", "gbp": "GBP",
     "british pounds": "GBP", "tenge": "KZT", "kzt": "KZT", "kazakh tenge": "KZT",
@@ -188,6 +189,9 @@ _CUR_SUFFIX = {
 for _adj, _code in _DOLLAR_ADJ.items():
     _CUR_SUFFIX[f"{_adj} dollars"] = _code
     _CUR_SUFFIX[f"{_adj} dollar"] = _code
+
+# US cents, as share prices and dividends are quoted ("98 cents", Reuters' "21 cts").
+_CENT_WORDS = {"cents", "cent", "cts"}
 
 _PERCENT = {
     "%": "%", "percent": "%", "per cent": "%", "pct": "%", "per-cent": "%",
@@ -508,6 +512,9 @@ def _read(
     ):
         k = j + 1
         code2 = _cur_prefix(pieces[k])
+        if rd.yearlike and cur is None:
+            # "from 95 trillion in 2023 to 119 trillion": a year is no range's low end
+            k = n
         if code2 is not None and (cur is None or code2 == cur):
             k += 1
         if k < n and (code2 is None or cur is not None):
@@ -535,6 +542,8 @@ def _read(
             if hit is not None:
                 cur = hit[1]
                 rd.last = hit[0] - 1
+                if lows[k] in _CENT_WORDS:
+                    rd.value /= 100
         if cur is None:
             hit = None if hyphen else _lookup(lows, k, "pct")
             if hit is not None:
@@ -917,8 +926,16 @@ def _figure_at(
 
 
 def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | None]:
-    """'4th largest trading partner' -> ('trading partner', partner); else (None, None)."""
+    """'4th largest trading partner' -> ('trading partner', partner); else (None, None).
+    A hyphen glued to both words counts as a space: 'ninth-largest country'."""
     j = first.i + 1
+    if (
+        j + 1 < len(doc)
+        and doc[j].text in ("-", "–")
+        and doc[j].idx == first.idx + len(first.text)
+        and doc[j + 1].idx == doc[j].idx + 1
+    ):
+        j += 1
     if j < len(doc) and doc[j].lower_ in _SUPERLATIVE_WORDS:
         j += 1
         if j < len(doc) and doc[j].pos_ in ("ADJ", "ADV"):
