@@ -441,14 +441,19 @@ def test_accept_clicking_does_not_move_when_dragging(qtbot, window: MainWindow) 
     assert w.current == before
 
 
-def test_many_qt_calls_do_not_exhaust_none(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """PySide6 6.12 on Python 3.11 drops a reference to None per void call (see
-    annotator/gui/__init__.py); a day of curation makes millions of such calls."""
+def test_qt_calls_returning_none_keep_none_alive(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """PySide6 6.12.0 wheels on Python 3.11 drop a reference to None per call that returns
+    None, until the interpreter aborts mid-session ("deallocating None"); pyproject.toml
+    keeps that release out. This fails cleanly on such a build instead of aborting."""
+    import sys
+
     from PySide6.QtGui import QTextCharFormat
 
     fmt = QTextCharFormat()
-    for _ in range(200_000):
+    before = sys.getrefcount(None)
+    for _ in range(1000):
         fmt.setFontItalic(True)
+    assert sys.getrefcount(None) - before > -100
 
 
 def test_label_picker_filters_and_takes_number_keys(qtbot) -> None:  # type: ignore[no-untyped-def]

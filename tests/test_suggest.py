@@ -149,3 +149,50 @@ def test_two_processes_give_the_same_suggestions(
                 [(s.doc_id, s.key, s.attrs) for d in range(1, 6) for s in store.suggestions(d)]
             )
     assert results[0] == results[1] and results[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_keeps_finished_batches_and_only_new_resumes(tmp_path: Path, jobs: int) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from corpus import write_corpus
+
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        import_paths(store, [write_corpus(tmp_path / "c.jsonl", 120, words=150)])
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotator",
+        "suggest",
+        "--db",
+        str(db),
+        "--progress",
+        "json",
+        "--batch-size",
+        "4",
+        "--jobs",
+        str(jobs),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())
+    assert first["event"] == "progress"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted: kept" in err and "--only-new" in err
+    done = json.loads(out.splitlines()[-1])
+    assert done["interrupted"] and 0 < done["documents"] < 120
+    with Store(db) as store:
+        kept = store.suggested_doc_ids()
+        assert len(kept) == done["documents"]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    resumed = subprocess.run([*cmd[:-2], "--only-new"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    final = json.loads(resumed.stdout.splitlines()[-1])
+    assert final["documents"] == 120 - len(kept) and final["skipped"] == len(kept)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "labels.json"
+DEFAULT_PATH = Path(str(importlib.resources.files("annotator.resources") / "labels.json"))
 LAYER_NAMES = {"ents": "Entities", "figures": "Figures"}
 
 
