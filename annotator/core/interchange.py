@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.store import InvalidSpan, NewDocument, Store
-from annotator.formats.plain import Rejection
+from annotator.formats.records import Rejection
 from annotator.formats.spans import AnnotatedText, Item, attach_relations
 
 FORMATS = ("prodigy", "doccano", "labelstudio", "brat", "conll", "spacy")

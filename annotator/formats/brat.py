@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.plain import Rejection, first_line_title
+from annotator.formats.records import Rejection, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annotator.core.model import SpanDraft
-from annotator.formats.plain import Rejection, first_line_title
+from annotator.formats.records import Rejection, first_line_title
 from annotator.formats.spans import AnnotatedText, Item, span_problem
 from annotator.formats.tokens import token_offsets
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.jsonlines import read_objects, text_of, write_lines
-from annotator.formats.plain import Rejection, first_line_title
+from annotator.formats.records import Rejection, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,

@@ -8,12 +8,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.plain import Rejection
+from annotator.formats.records import SNIFF, Rejection, decode_error, looks_binary
 
 
 def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejection]:
+    """(line number, object) for each good line, a Rejection for each bad one. Streams:
+    one line in memory at a time."""
     name = path.name
     with path.open("rb") as f:
+        head = f.read(SNIFF)
+        if not head:
+            yield Rejection(name, 1, "empty file")
+            return
+        if looks_binary(head):
+            yield Rejection(name, 1, "binary file, not JSON Lines")
+            return
+        f.seek(0)
         for number, raw in enumerate(f, start=1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -21,8 +31,8 @@ def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejection]
                 continue
             try:
                 obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield Rejection(name, number, "not valid UTF-8; save the file as UTF-8")
+            except UnicodeDecodeError as exc:
+                yield decode_error(name, raw, exc, number)
                 continue
             except json.JSONDecodeError as exc:
                 reason = exc.msg.removesuffix(" at")

@@ -27,7 +27,7 @@ from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.core.offsets import OffsetMap
-from annotator.formats.plain import Rejection, first_line_title
+from annotator.formats.records import Rejection, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,

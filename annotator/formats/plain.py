@@ -8,42 +8,28 @@ input, and stream: a JSONL file of any size is read one line at a time.
 from __future__ import annotations
 
 import csv
-import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.formats.jsonlines import read_objects, text_of
+from annotator.formats.records import (
+    SNIFF,
+    Item,
+    Record,
+    Rejection,
+    decode_error,
+    first_line_title,
+    looks_binary,
+)
 
-@dataclass(frozen=True)
-class Record:
-    text: str
-    title: str
-    date: str | None
-    source: str
-    meta: dict[str, Any] = field(default_factory=dict)
-    # Everything else a format carries (annotations of other tools), for their readers.
-    extra: dict[str, Any] = field(default_factory=dict)
+__all__ = ["Item", "Record", "Rejection", "first_line_title", "read_csv", "read_jsonl", "read_txt"]
 
-
-@dataclass(frozen=True)
-class Rejection:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-Item = Record | Rejection
 
 # The seeds' layout: " date 2023-06-01 " before the first line.
 _DATE_HEADER = re.compile(r" date (\d{4}-\d{2}-\d{2}) ")
-_SNIFF = 8192
-TITLE_MAX = 200
 
 # Top-level JSONL keys that are not metadata: the text itself and other tools'
 # annotations (read by their own readers).
@@ -66,43 +52,18 @@ _NOT_META = frozenset(
 )
 
 
-def first_line_title(text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1] + "…"
-    return ""
-
-
-def _decode_error(
-    name: str, data: bytes, exc: UnicodeDecodeError, first_line: int = 1
-) -> Rejection:
-    line = first_line + data.count(b"\n", 0, exc.start)
-    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-    return Rejection(
-        name,
-        line,
-        f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); "
-        "save the file as UTF-8",
-    )
-
-
-def _looks_binary(head: bytes) -> bool:
-    return b"\x00" in head
-
-
 def _decode_text(name: str, data: bytes) -> str | Rejection:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return Rejection(name, 1, "not valid UTF-16 despite its byte-order mark")
-    if _looks_binary(data[:_SNIFF]):
+    if looks_binary(data[:SNIFF]):
         return Rejection(name, 1, "binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _decode_error(name, data, exc)
+        return decode_error(name, data, exc)
 
 
 def read_txt(path: Path) -> Iterator[Item]:
@@ -137,63 +98,34 @@ def read_jsonl(path: Path) -> Iterator[Item]:
 
     Lines are split on "\\n" only: U+0085 and U+2028 occur inside real texts.
     """
-    name = path.name
-    with path.open("rb") as f:
-        head = f.read(_SNIFF)
-        if not head:
-            yield Rejection(name, 1, "empty file")
-            return
-        if _looks_binary(head):
-            yield Rejection(name, 1, "binary file, not JSON Lines")
-            return
-        f.seek(0)
-        for number, raw in enumerate(f, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield _decode_error(name, raw, exc, number)
-                continue
-            yield parse_json_record(line, name, number)
-
-
-def parse_json_record(line: str, name: str, number: int) -> Item:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        reason = exc.msg.removesuffix(" at")
-        return Rejection(name, number, f"malformed JSON: {reason} (column {exc.colno})")
-    if not isinstance(obj, dict):
-        return Rejection(name, number, f"expected a JSON object, found {type(obj).__name__}")
-    key = "text" if "text" in obj else "data" if "data" in obj else None
-    if key is None:
-        return Rejection(name, number, "missing field 'text' (or doccano's 'data')")
-    text = obj[key]
-    if not isinstance(text, str):
-        return Rejection(name, number, f"field '{key}' is {type(text).__name__}, not a string")
-    if not text.strip():
-        return Rejection(name, number, "empty text")
-    meta = obj.get("meta") or {}
-    if not isinstance(meta, dict):
-        return Rejection(name, number, "field 'meta' is not an object")
-    meta = {
-        **{k: v for k, v in obj.items() if k not in _NOT_META and not k.startswith("_")},
-        **meta,
-    }
-    extra = {k: v for k, v in obj.items() if k in _NOT_META or k.startswith("_")}
-    title = meta.get("title")
-    date = meta.get("date")
-    return Record(
-        text=text,
-        title=str(title) if title else first_line_title(text),
-        date=str(date) if date else None,
-        source=f"{name}:{number}",
-        meta=meta,
-        extra=extra,
-    )
+    for item in read_objects(path):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        number, obj = item
+        text = text_of(obj, path.name, number)
+        if isinstance(text, Rejection):
+            yield text
+            continue
+        meta = obj.get("meta") or {}
+        if not isinstance(meta, dict):
+            yield Rejection(path.name, number, "field 'meta' is not an object")
+            continue
+        meta = {
+            **{k: v for k, v in obj.items() if k not in _NOT_META and not k.startswith("_")},
+            **meta,
+        }
+        extra = {k: v for k, v in obj.items() if k in _NOT_META or k.startswith("_")}
+        title = meta.get("title")
+        date = meta.get("date")
+        yield Record(
+            text=text,
+            title=str(title) if title else first_line_title(text),
+            date=str(date) if date else None,
+            source=f"{path.name}:{number}",
+            meta=meta,
+            extra=extra,
+        )
 
 
 def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
@@ -201,11 +133,11 @@ def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
     metadata (`title` and `date` columns also fill those fields)."""
     name = path.name
     with path.open("rb") as fb:
-        head = fb.read(_SNIFF)
+        head = fb.read(SNIFF)
     if not head:
         yield Rejection(name, 1, "empty file")
         return
-    if _looks_binary(head):
+    if looks_binary(head):
         yield Rejection(name, 1, "binary file, not CSV")
         return
     csv.field_size_limit(sys.maxsize)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.plain import Rejection
+from annotator.formats.records import Rejection
 from annotator.formats.spans import AnnotatedText, Item
 
 if TYPE_CHECKING:

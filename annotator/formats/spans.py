@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.plain import Rejection
+from annotator.formats.records import Rejection
 
 
 @dataclass(frozen=True)
