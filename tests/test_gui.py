@@ -492,3 +492,23 @@ def test_spans_far_down_a_long_article_are_drawn_when_scrolled_to(qtbot, tmp_pat
     w.set_current(last.id)  # scrolls there
     drawn = [s.cursor.selectionStart() for s in w.article.extraSelections()]
     assert w.article.offsets.to_utf16(w.state.items[-2].start) in drawn  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_gui_with_paths_imports_then_suggests_the_open_document(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, seeds_dir: Path
+) -> None:
+    """What a new user sees first: `annotator gui --db new.db seeds/` opens on the first
+    article, and its spans appear when the background model run has suggested it."""
+    w = MainWindow(tmp_path / "new.db", annotator="alice")
+    qtbot.addWidget(w)
+    w.show()
+    w.start_import([str(seeds_dir / "000_71e2dbcf1fe46cab.txt")])
+    qtbot.waitUntil(lambda: w.state is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.span_model.rowCount() > 0, timeout=120_000)
+    texts = {w.state.document.text[i.start : i.end] for i in w.state.items}  # type: ignore[union-attr]
+    assert "$6.1 billion" in texts and "Tokayev" in " ".join(texts)
+    row = w.doc_model.row_of(w.state.document.id)  # type: ignore[union-attr]
+    assert row is not None
+    qtbot.waitUntil(lambda: not w.busy(), timeout=60_000)
+    w.close()

@@ -925,7 +925,9 @@ class MainWindow(QMainWindow):
         if self.state is not None:
             self._select_doc_row(self.state.document.id)
             if not any(it.is_suggestion for it in self.state.items):
-                self.refresh(self.current)
+                # The open document may just have been suggested: read its suggestions
+                # again (refresh() reuses the ones it has).
+                self.open_document(self.state.document.id, self.current)
         self._update_status()
 
     def cancel_task(self) -> None:
