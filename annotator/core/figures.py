@@ -74,7 +74,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from spacy.matcher import Matcher
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
@@ -706,22 +706,24 @@ _CLIMB_DEPS = {
 }  # fmt: skip
 _CLAUSE_DEPS = {"ROOT", "conj", "ccomp", "advcl", "relcl", "xcomp", "parataxis", "acl", "pcomp"}
 
-_MATCHERS: dict[int, tuple[Vocab, Matcher, dict[int, tuple[str, str]]]] = {}
+_MATCHERS: dict[int, tuple[Vocab, PhraseMatcher, dict[int, tuple[str, str]]]] = {}
 
 
-def _matcher(vocab: Vocab) -> tuple[Matcher, dict[int, tuple[str, str]]]:
-    """Matcher for the words around a figure, built once per Vocab."""
+def _matcher(vocab: Vocab) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
+    """Matcher for the words around a figure, built once per Vocab. Every cue is a fixed
+    phrase, so a PhraseMatcher on LOWER does it (several times faster than a Matcher)."""
     cached = _MATCHERS.get(id(vocab))
     if cached is not None and cached[0] is vocab:
         return cached[1], cached[2]
-    from spacy.matcher import Matcher
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
-    matcher = Matcher(vocab)
+    matcher = PhraseMatcher(vocab, attr="LOWER")
     labels: dict[int, tuple[str, str]] = {}
 
     def add(category: str, value: str, phrases: Sequence[str]) -> None:
         key = f"figures:{category}:{value}"
-        patterns = [[{"LOWER": w} for w in _words(p)] for p in phrases]
+        patterns = [Doc(vocab, words=list(_words(p))) for p in phrases]
         matcher.add(key, patterns)
         labels[vocab.strings[key]] = (category, value)
 
@@ -776,8 +778,10 @@ class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
 
     doc: Doc
-    matcher: Matcher
+    matcher: PhraseMatcher
     labels: dict[int, tuple[str, str]]
+    # Doc.text joins every token anew on each access: read it once.
+    text: str = ""
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
 
@@ -801,19 +805,20 @@ class _DocInfo:
         a, b = max(0, start - 6), min(len(self.doc), end + 12)
         before: dict[int, list[tuple[int, str, str]]] = {}
         after: dict[int, list[tuple[int, str, str]]] = {}
+        # a PhraseMatcher gives offsets into the Doc, also when given a Span
         for match_id, s, e in self.matcher(self.doc[a:b]):
             cat, value = self.labels[match_id]
-            before.setdefault(a + e, []).append((a + s, cat, value))
-            after.setdefault(a + s, []).append((a + e, cat, value))
+            before.setdefault(e, []).append((s, cat, value))
+            after.setdefault(s, []).append((e, cat, value))
         return before, after
 
 
-def _segments(doc: Doc) -> list[tuple[int, int]]:
+def _segments(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Token ranges worth reading: around every digit, currency sign or number word."""
     starts: list[int] | None = None
     spans: list[tuple[int, int]] = []
     n = len(doc)
-    for m in _CAND_RE.finditer(doc.text):
+    for m in _CAND_RE.finditer(text):
         if starts is None:
             starts = [t.idx for t in doc]
         t = bisect.bisect_right(starts, m.start()) - 1
@@ -829,7 +834,8 @@ def find_figures(doc: Doc) -> list[Figure]:
     """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping."""
     figures: list[Figure] = []
     info: _DocInfo | None = None
-    for a, b in _segments(doc):
+    text = doc.text
+    for a, b in _segments(doc, text):
         pieces = _doc_pieces(doc, a, b)
         lows = [p.low for p in pieces]
         n = len(pieces)
@@ -844,7 +850,7 @@ def find_figures(doc: Doc) -> list[Figure]:
                 continue
             if info is None:
                 matcher, labels = _matcher(doc.vocab)
-                info = _DocInfo(doc, matcher, labels)
+                info = _DocInfo(doc, matcher, labels, text)
             fig, last = _figure_at(doc, pieces, lows, i, info)
             if fig is None:
                 i += 1
@@ -916,7 +922,7 @@ def _figure_at(
         unit, end_tok = res
     start = pieces[rd.first].start
     end = max(pieces[rd.last].end, end_tok.idx + len(end_tok.text))
-    fig = Figure(start, end, doc.text[start:end], kind, rd.value, unit, rd.value_max)
+    fig = Figure(start, end, info.text[start:end], kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
     last_piece = rd.last
