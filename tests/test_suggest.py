@@ -163,7 +163,7 @@ def test_ctrl_c_keeps_finished_batches_and_only_new_resumes(tmp_path: Path, jobs
 
     db = tmp_path / "p.db"
     with Store(db) as store:
-        import_paths(store, [write_corpus(tmp_path / "c.jsonl", 300, words=150)])
+        import_paths(store, [write_corpus(tmp_path / "c.jsonl", 300, words=60)])
     cmd = [
         sys.executable,
         "-m",
