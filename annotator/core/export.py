@@ -178,7 +178,12 @@ def export_spacy(
     on_progress: ProgressFn | None = None,
 ) -> ExportReport:
     """Write the curator's finished documents as spaCy DocBin file(s)."""
-    from annotator.formats.spacy_docbin import annotated_to_doc, docs_to_docbin, make_tokenizer
+    from annotator.formats.spacy_docbin import (
+        annotated_to_doc,
+        docs_to_docbin,
+        make_tokenizer,
+        msgpack_encoders_read_once,
+    )
 
     ids = finished_doc_ids(store, curator, include_unfinished)
     paths = output_paths(out, dev_fraction)
@@ -213,7 +218,8 @@ def export_spacy(
             if on_progress and done % 100 == 0:
                 on_progress(done, len(ids))
         db = docs_to_docbin(docs)
-        write_atomically(paths[part], db.to_disk)
+        with msgpack_encoders_read_once():
+            write_atomically(paths[part], db.to_disk)
         report.files.append(paths[part])
         if part != "all":
             report.split[part] = len(part_ids)
