@@ -50,3 +50,14 @@ def test_no_pyside_import_statement_outside_gui() -> None:
         if "gui" not in p.relative_to(root).parts and "PySide6" in p.read_text("utf-8")
     ]
     assert offenders == []
+
+
+def test_cli_start_does_not_import_heavy_libraries() -> None:
+    """`annotator list` and `--help` start fast: no spaCy, Qt, NumPy or sqlite-utils."""
+    code = (
+        "import sys, annotator.cli, annotator.core.store, annotator.core.importer\n"
+        "heavy = {'spacy', 'PySide6', 'numpy', 'sqlite_utils'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -206,3 +206,26 @@ def test_list_filters_by_status_and_search(store: Store) -> None:
     assert [r.id for r in store.list_documents("alice", search="flight*")] == [b]
     with pytest.raises(ValueError, match="invalid search query"):
         store.list_documents("alice", search='"unclosed')
+
+
+def test_knowledge_base_entities_and_aliases(store: Store) -> None:
+    tokayev = store.add_entity(
+        "Kassym-Jomart Tokayev",
+        "PERSON",
+        description="President of Kazakhstan",
+        external_ids={"wikidata": "Q380799"},
+        aliases=["Tokayev", "President Tokayev", "Tokayev"],
+        annotator="alice",
+    )
+    astana = store.add_entity("Astana", "GPE", aliases=["Nur-Sultan"])
+    assert tokayev.aliases == ("Kassym-Jomart Tokayev", "President Tokayev", "Tokayev")
+    assert store.entity(tokayev.id) == tokayev
+    assert [e.name for e in store.entities()] == ["Kassym-Jomart Tokayev", "Astana"]
+    assert list(store.entities())[1].aliases == ("Astana", "Nur-Sultan")
+    assert astana.external_ids == {}
+    with pytest.raises(KeyError):
+        store.entity(999)
+    with pytest.raises(ValueError, match="needs a name"):
+        store.add_entity("  ")
+    actions = [r[0] for r in store.conn.execute("SELECT action FROM events")]
+    assert actions == ["add_entity", "add_entity"]

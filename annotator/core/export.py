@@ -372,26 +372,19 @@ def export_kb(store: Store, out: Path, *, force: bool = False) -> int:
     """The knowledge base as JSON Lines: one entity a line with its id, name, type,
     description, external ids and aliases. Returns how many entities."""
     check_writable([out], force)
-    aliases: dict[int, list[str]] = {}
-    for entity_id, alias in store.conn.execute(
-        "SELECT entity_id, alias FROM aliases ORDER BY entity_id, alias"
-    ):
-        aliases.setdefault(entity_id, []).append(alias)
     count = 0
 
     def write(tmp: Path) -> None:
         nonlocal count
         with tmp.open("w", encoding="utf-8") as f:
-            for eid, name, etype, desc, ext in store.conn.execute(
-                "SELECT id, name, type, description, external_ids FROM entities ORDER BY id"
-            ):
+            for e in store.entities():
                 record = {
-                    "id": eid,
-                    "name": name,
-                    "type": etype,
-                    "description": desc,
-                    "external_ids": json.loads(ext or "{}"),
-                    "aliases": aliases.get(eid, []),
+                    "id": e.id,
+                    "name": e.name,
+                    "type": e.type,
+                    "description": e.description,
+                    "external_ids": e.external_ids,
+                    "aliases": list(e.aliases),
                 }
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1

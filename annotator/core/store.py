@@ -8,14 +8,13 @@ nothing that was committed and never leaves half an action behind.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import (
     GOLD,
@@ -24,9 +23,13 @@ from annotator.core.model import (
     STATUSES,
     Annotation,
     Document,
+    Entity,
     Suggestion,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -125,7 +128,6 @@ class Store:
         self.conn = conn
         try:
             self._configure()
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -178,6 +180,15 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for table-shaped work (the knowledge
+        base). Built on first use: importing sqlite-utils costs ~170 ms, which commands
+        that never need it should not pay."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     @property
     def schema_version(self) -> int:
@@ -656,6 +667,72 @@ class Store:
             (annotator, status),
         )
         return [r[0] for r in rows]
+
+    # -- knowledge base ----------------------------------------------------------------
+
+    def add_entity(
+        self,
+        name: str,
+        type: str = "",
+        *,
+        description: str = "",
+        external_ids: dict[str, str] | None = None,
+        aliases: Iterable[str] = (),
+        annotator: str = "",
+    ) -> Entity:
+        """Add a canonical entity with its aliases (the name is an alias too)."""
+        if not name.strip():
+            raise ValueError("an entity needs a name")
+        names = sorted({name, *(a for a in aliases if a.strip())})
+        with self.transaction():
+            entity_id = (
+                self.db["entities"]
+                .insert(
+                    {
+                        "name": name,
+                        "type": type,
+                        "description": description,
+                        "external_ids": _json(external_ids),
+                    }
+                )
+                .last_pk
+            )
+            self.db["aliases"].insert_all(
+                [{"entity_id": entity_id, "alias": a} for a in names], ignore=True
+            )
+            self.log(annotator, None, "add_entity", id=entity_id, name=name, type=type)
+        return self.entity(int(entity_id))
+
+    def entity(self, entity_id: int) -> Entity:
+        try:
+            row = self.db["entities"].get(entity_id)
+        except Exception as exc:  # sqlite_utils.db.NotFoundError
+            raise KeyError(f"no entity {entity_id}") from exc
+        return self._entity(row, self._aliases([entity_id]).get(entity_id, []))
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity of the knowledge base, by id, with its aliases."""
+        aliases = self._aliases(None)
+        for row in self.db["entities"].rows_where(order_by="id"):
+            yield self._entity(row, aliases.get(row["id"], []))
+
+    def _aliases(self, ids: list[int] | None) -> dict[int, list[str]]:
+        where = None if ids is None else f"entity_id IN ({','.join('?' * len(ids))})"
+        found: dict[int, list[str]] = {}
+        for row in self.db["aliases"].rows_where(where, ids or [], order_by="entity_id, alias"):
+            found.setdefault(row["entity_id"], []).append(row["alias"])
+        return found
+
+    @staticmethod
+    def _entity(row: dict[str, Any], aliases: list[str]) -> Entity:
+        return Entity(
+            id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            description=row["description"],
+            external_ids=json.loads(row["external_ids"] or "{}"),
+            aliases=tuple(aliases),
+        )
 
     # -- reporting -------------------------------------------------------------------
 
