@@ -291,8 +291,17 @@ def test_done_jumps_to_next_open_and_undo_across_documents(
     assert w.state.document.id == 2
     with Store(project) as s:
         assert s.status(2, "alice") == "open"
-    _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    def listed_status(doc_id: int) -> str:
+        row = w.doc_model.row_of(doc_id)
+        assert row is not None
+        return str(w.doc_model.index(row, 2).data())
+
+    # the document list says what the project says, also for the document undone into
+    _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo done
+    assert w.state.document.id == 1
+    assert listed_status(1) == "in progress"
+    _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo accept
     assert w.state.document.id == 1
     assert _anns(project) == []
     assert "Undo" in w.statusBar().currentMessage()

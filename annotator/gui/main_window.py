@@ -441,6 +441,8 @@ class MainWindow(QMainWindow):
             item = state.next_open(None) or next((i for i in state.items if i.drawable), None)
         self.set_current(item.id if item else None)
         self._select_doc_row(doc.id)
+        # the list row may be stale (undo in another document, a background run)
+        self.doc_model.update_document(doc.id, state.status, state.open_count)
         self._update_status()
 
     def refresh(self, focus: str | None, *, advance: bool = False) -> None:
@@ -601,7 +603,6 @@ class MainWindow(QMainWindow):
             where = f" in “{title}”"
         else:
             self.refresh(change.focus)
-            self.doc_model.update_document(change.doc_id, self.state.status, self.state.open_count)
         self.statusBar().showMessage(f"{verb}: {change.text}{where}", 6000)
         return back
 
