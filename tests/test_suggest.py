@@ -196,3 +196,24 @@ def test_ctrl_c_keeps_finished_batches_and_only_new_resumes(tmp_path: Path, jobs
     assert resumed.returncode == 0, resumed.stderr
     final = json.loads(resumed.stdout.splitlines()[-1])
     assert final["documents"] == 300 - len(kept) and final["skipped"] == len(kept)
+
+
+def test_a_pipeline_without_parser_still_suggests(tmp_path: Path, store: Store) -> None:
+    """A pipeline trained for NER alone (like one trained from our own export) has no
+    sentence boundaries: entities come through, and figures keep value and unit."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Kazakhstan"}])  # type: ignore[attr-defined]
+    nlp.to_disk(tmp_path / "ner_only")
+    text = "Trade with Kazakhstan reached $6.1 billion in 2022, up 19.5%."
+    (doc_id,) = store.add_documents([NewDocument(text, "t", None, "x", {})])
+    report = suggest(store, load_pipeline(str(tmp_path / "ner_only")))
+    assert report.documents == 1
+    got = [(s.layer, text[s.start : s.end], s.label) for s in store.suggestions(doc_id)]
+    assert got == [
+        ("ents", "Kazakhstan", "GPE"),
+        ("figures", "$6.1 billion", "money"),
+        ("figures", "19.5%", "percent"),
+    ]

