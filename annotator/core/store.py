@@ -302,15 +302,7 @@ class Store:
         `search` is an FTS5 query over titles and texts; a malformed one raises
         ValueError with SQLite's explanation.
         """
-        where: list[str] = []
-        params: list[Any] = [annotator, annotator, annotator]
-        if status is not None:
-            _check_status(status)
-            where.append("coalesce(s.status, 'open') = ?")
-            params.append(status)
-        if search:
-            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(search)
+        where, params = _list_filter(status, search)
         sql = f"""
             SELECT d.id, d.title, d.date, d.source, coalesce(s.status, 'open'),
               (SELECT count(*) FROM suggestions g WHERE g.doc_id = d.id
@@ -322,20 +314,14 @@ class Store:
                      g.layer || ':' || g.start || ':' || g."end" || ':' || g.label))
             FROM documents d
             LEFT JOIN status s ON s.doc_id = d.id AND s.annotator = ?
-            {"WHERE " + " AND ".join(where) if where else ""}
+            {where}
             ORDER BY d.id
             {"LIMIT ? OFFSET ?" if limit is not None else ""}
         """
+        params = [annotator, annotator, annotator, *params]
         if limit is not None:
             params += [limit, offset]
-        try:
-            rows = self.conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if search and any(
-                w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated")
-            ):
-                raise ValueError(f"invalid search query {search!r}: {exc}") from exc
-            raise
+        rows = self._search(sql, params, search).fetchall()
         return [DocumentRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def count_listed(
@@ -348,25 +334,17 @@ class Store:
     ) -> int:
         """How many documents `list_documents` would return with these filters; with
         `before_id`, how many of them come before that document (its row in the list)."""
-        where: list[str] = []
-        params: list[Any] = [annotator]
-        if status is not None:
-            _check_status(status)
-            where.append("coalesce(s.status, 'open') = ?")
-            params.append(status)
-        if search:
-            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(search)
-        if before_id is not None:
-            where.append("d.id < ?")
-            params.append(before_id)
+        where, params = _list_filter(status, search, before_id)
         sql = (
             "SELECT count(*) FROM documents d "
-            "LEFT JOIN status s ON s.doc_id = d.id AND s.annotator = ? "
-            + ("WHERE " + " AND ".join(where) if where else "")
+            f"LEFT JOIN status s ON s.doc_id = d.id AND s.annotator = ? {where}"
         )
+        return int(self._search(sql, [annotator, *params], search).fetchone()[0])
+
+    def _search(self, sql: str, params: Sequence[Any], search: str | None) -> sqlite3.Cursor:
+        """Run a document-list query; a malformed full-text query becomes ValueError."""
         try:
-            return int(self.conn.execute(sql, params).fetchone()[0])
+            return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
             if search and any(
                 w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated")
@@ -759,6 +737,25 @@ class Store:
             ).fetchone()[0],
             "curators": per,
         }
+
+
+def _list_filter(
+    status: str | None, search: str | None, before_id: int | None = None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause the document list's filters make (d: documents, s: status)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        _check_status(status)
+        where.append("coalesce(s.status, 'open') = ?")
+        params.append(status)
+    if search:
+        where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+        params.append(search)
+    if before_id is not None:
+        where.append("d.id < ?")
+        params.append(before_id)
+    return ("WHERE " + " AND ".join(where) if where else ""), params
 
 
 def _now_sql() -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.records import SNIFF, Rejection, decode_error, looks_binary
+from annotator.formats.records import SNIFF, Rejection, check_head, decode_error
 
 
 def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejection]:
@@ -16,12 +16,9 @@ def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejection]
     one line in memory at a time."""
     name = path.name
     with path.open("rb") as f:
-        head = f.read(SNIFF)
-        if not head:
-            yield Rejection(name, 1, "empty file")
-            return
-        if looks_binary(head):
-            yield Rejection(name, 1, "binary file, not JSON Lines")
+        refused = check_head(name, f.read(SNIFF), "JSON Lines")
+        if refused:
+            yield refused
             return
         f.seek(0)
         for number, raw in enumerate(f, start=1):

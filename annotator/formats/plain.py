@@ -20,6 +20,7 @@ from annotator.formats.records import (
     Item,
     Record,
     Rejection,
+    check_head,
     decode_error,
     first_line_title,
     looks_binary,
@@ -133,12 +134,9 @@ def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
     metadata (`title` and `date` columns also fill those fields)."""
     name = path.name
     with path.open("rb") as fb:
-        head = fb.read(SNIFF)
-    if not head:
-        yield Rejection(name, 1, "empty file")
-        return
-    if looks_binary(head):
-        yield Rejection(name, 1, "binary file, not CSV")
+        refused = check_head(name, fb.read(SNIFF), "CSV")
+    if refused:
+        yield refused
         return
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:

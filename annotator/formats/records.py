@@ -58,3 +58,12 @@ def decode_error(name: str, data: bytes, exc: UnicodeDecodeError, first_line: in
 
 def looks_binary(head: bytes) -> bool:
     return b"\x00" in head
+
+
+def check_head(name: str, head: bytes, what: str) -> Rejection | None:
+    """The file-level refusals every reader makes from a file's first bytes."""
+    if not head:
+        return Rejection(name, 1, "empty file")
+    if looks_binary(head):
+        return Rejection(name, 1, f"binary file, not {what}")
+    return None
