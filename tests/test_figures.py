@@ -354,6 +354,7 @@ def test_offsets_exact_after_emoji_and_crlf(nlp: Language, prefix: str) -> None:
         "The two countries agreed to deepen ties between two states.",
         "Kazakhstan is one of the country's key partners.",
         "Three years ago the plant was opened; in the first 5 months output fell.",
+        "The 5G rollout and the 4K screens were shown in 3D.",
     ],
 )
 def test_dates_and_codes_are_not_figures(nlp: Language, text: str) -> None:

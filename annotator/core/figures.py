@@ -921,6 +921,10 @@ def _figure_at(
         if end_tok is None:
             return None, rd.last
     elif kind == "count":
+        glued = rd.last + 1 < len(pieces) and pieces[rd.last + 1].start == pieces[rd.last].end
+        if glued and pieces[rd.last + 1].low[:1].isalpha():
+            # "5G", "4K", "3D": a name with a digit in it, not a number of things
+            return None, rd.last + 1
         res = _count(doc, pieces, rd, first_tok, last_tok, prev_lower, nxt_tok)
         if res is None:
             return None, rd.last
