@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         sh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         sh.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         sh.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        sh.resizeSection(0, 84)
+        sh.resizeSection(0, 116)  # room for WORK_OF_ART, LANGUAGE
         sh.resizeSection(2, 104)
         sh.resizeSection(3, 74)
         self.span_view.selectionModel().currentRowChanged.connect(self._span_row_changed)
