@@ -1,0 +1,284 @@
+"""find_figures: scan a parsed Doc for amounts and assemble each into a Figure."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from annotator.core.figures.amounts import _HAS_DIGIT, _doc_pieces, _Piece, _read, _Reading
+from annotator.core.figures.context import _context, _DocInfo, _matcher
+from annotator.core.figures.figure import Figure
+from annotator.core.figures.lexicon import (
+    _BIG_WORDS,
+    _CUR_PREFIX,
+    _DURATION,
+    _FOLD_WORDS,
+    _ORDINAL_WORDS,
+    _PARTY_NOUNS,
+    _PERIOD_BLOCK,
+    _POSSESSIVE,
+    _RANK_VERBS,
+    _RATE_ADJ,
+    _SUPERLATIVE_WORDS,
+    _UNITS_WORDS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
+PIPES_USED: frozenset[str] = frozenset({"tok2vec", "tagger", "attribute_ruler", "parser", "ner"})
+
+
+_CAND_RE = re.compile(
+    r"\d|[$€£¥₸₩₽₹₺]|(?i:\b(?:"
+    + "|".join(
+        sorted(
+            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half"}, key=len
+        )[::-1]
+    )
+    + r")\b)"
+)
+
+
+def _is_start(p: _Piece, nxt: str) -> bool:
+    low = p.low
+    if _HAS_DIGIT.search(low):
+        return True
+    if low in _UNITS_WORDS or low in _ORDINAL_WORDS or low in _FOLD_WORDS:
+        return True
+    if low in ("a", "an", "half") and (nxt in _BIG_WORDS or nxt in ("dozen", "hundred", "a")):
+        return True
+    if low == "dozen":
+        return True
+    return low in _CUR_PREFIX
+
+
+def _segments(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Token ranges worth reading: around every digit, currency sign or number word."""
+    starts: list[int] | None = None
+    spans: list[tuple[int, int]] = []
+    n = len(doc)
+    for m in _CAND_RE.finditer(text):
+        if starts is None:
+            starts = [t.idx for t in doc]
+        t = bisect.bisect_right(starts, m.start()) - 1
+        a, b = max(0, t - 1), min(n, t + 14)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+        else:
+            spans.append((a, b))
+    return spans
+
+
+def find_figures(doc: Doc) -> list[Figure]:
+    """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping."""
+    figures: list[Figure] = []
+    info: _DocInfo | None = None
+    text = doc.text
+    for a, b in _segments(doc, text):
+        pieces = _doc_pieces(doc, a, b)
+        lows = [p.low for p in pieces]
+        n = len(pieces)
+        i = 0
+        while i < n:
+            if figures and pieces[i].start < figures[-1].end:
+                i += 1
+                continue
+            nxt = lows[i + 1] if i + 1 < n else ""
+            if not _is_start(pieces[i], nxt):
+                i += 1
+                continue
+            if info is None:
+                matcher, labels = _matcher(doc.vocab)
+                info = _DocInfo(doc, matcher, labels, text)
+            fig, last = _figure_at(doc, pieces, lows, i, info)
+            if fig is None:
+                i += 1
+                continue
+            figures.append(fig)
+            i = last + 1
+    return figures
+
+
+def _tok_before(pieces: Sequence[_Piece], i: int) -> int:
+    """Index of the token before piece i's token (or -1)."""
+    return pieces[i].tok - 1 if i > 0 and pieces[i - 1].tok != pieces[i].tok else -2
+
+
+def _figure_at(
+    doc: Doc,
+    pieces: Sequence[_Piece],
+    lows: Sequence[str],
+    i: int,
+    info: _DocInfo,
+) -> tuple[Figure | None, int]:
+    p = pieces[i]
+    low = p.low
+    if i > 0 and pieces[i - 1].tok == p.tok:
+        return None, i  # middle of a token such as "A321LR"
+    prev_low = pieces[i - 1].low if i > 0 else ""
+    if low in _FOLD_WORDS:
+        rd = _Reading(i, i, "multiplier", float(_FOLD_WORDS[low]), "times", word_number=True)
+    else:
+        rd = _read(pieces, lows, i, between=prev_low == "between")
+        if rd is None:
+            return None, i
+    # a reading must end at a token boundary ("1GW" is fine, "3-" is not split)
+    if rd.last + 1 < len(pieces) and pieces[rd.last + 1].tok == pieces[rd.last].tok:
+        return None, i
+    first_tok = doc[pieces[rd.first].tok]
+    last_tok = doc[pieces[rd.last].tok]
+    tok_prev = doc[first_tok.i - 1] if first_tok.i > 0 else None
+    prev_lower = tok_prev.lower_ if tok_prev is not None else ""
+    nxt_tok = doc[last_tok.i + 1] if last_tok.i + 1 < len(doc) else None
+    nxt_lower = nxt_tok.lower_ if nxt_tok is not None else ""
+
+    # phone numbers, codes, ages
+    if prev_lower in ("+", "aged", "age", "ages", "tel", "tel.", "phone", "call", "dial", "no."):
+        return None, rd.last
+    if prev_lower == "(" and nxt_lower == ")" and rd.kind in ("count",):
+        return None, rd.last
+    if nxt_lower in ("-", "–") and rd.kind in ("count",):
+        return None, rd.last
+
+    kind = rd.kind
+    unit = rd.unit
+    end_tok = last_tok
+    if kind == "duration":
+        if prev_lower in _PERIOD_BLOCK or nxt_lower in ("ago", "old", "-", "later", "earlier"):
+            return None, rd.last
+        if nxt_lower == "-" or (rd.has_hyphen_unit and nxt_lower in ("old",)):
+            return None, rd.last
+    if kind == "measure" and rd.has_hyphen_unit and nxt_lower == "-":
+        return None, rd.last
+    if kind == "rank":
+        unit, end_tok = _rank(doc, first_tok, prev_lower)
+        if end_tok is None:
+            return None, rd.last
+    elif kind == "count":
+        glued = rd.last + 1 < len(pieces) and pieces[rd.last + 1].start == pieces[rd.last].end
+        if glued and pieces[rd.last + 1].low[:1].isalpha():
+            # "5G", "4K", "3D": a name with a digit in it, not a number of things
+            return None, rd.last + 1
+        res = _count(doc, pieces, rd, first_tok, last_tok, prev_lower, nxt_tok)
+        if res is None:
+            return None, rd.last
+        unit, end_tok = res
+    start = pieces[rd.first].start
+    end = max(pieces[rd.last].end, end_tok.idx + len(end_tok.text))
+    fig = Figure(start, end, info.text[start:end], kind, rd.value, unit, rd.value_max)
+    span = doc[first_tok.i : end_tok.i + 1]
+    _context(doc, fig, span, info)
+    last_piece = rd.last
+    while last_piece + 1 < len(pieces) and pieces[last_piece + 1].tok <= end_tok.i:
+        last_piece += 1
+    return fig, last_piece
+
+
+def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | None]:
+    """'4th largest trading partner' -> ('trading partner', partner); else (None, None).
+    A hyphen glued to both words counts as a space: 'ninth-largest country'."""
+    j = first.i + 1
+    if (
+        j + 1 < len(doc)
+        and doc[j].text in ("-", "–")
+        and doc[j].idx == first.idx + len(first.text)
+        and doc[j + 1].idx == doc[j].idx + 1
+    ):
+        j += 1
+    if j < len(doc) and doc[j].lower_ in _SUPERLATIVE_WORDS:
+        j += 1
+        if j < len(doc) and doc[j].pos_ in ("ADJ", "ADV"):
+            pass
+        else:
+            return None, None
+    elif not (j < len(doc) and doc[j].tag_ == "JJS"):
+        if prev_lower in _RANK_VERBS:
+            return None, first
+        return None, None
+    k = j + 1
+    last_noun = None
+    while k < len(doc) and k <= j + 4 and doc[k].pos_ in ("NOUN", "PROPN", "ADJ"):
+        if doc[k].pos_ in ("NOUN", "PROPN"):
+            last_noun = doc[k]
+            if doc[k].dep_ != "compound":
+                break
+        k += 1
+    if last_noun is None:
+        return None, doc[j]
+    noun_start = j + 1
+    unit = doc[noun_start : last_noun.i + 1].text.lower()
+    return unit, last_noun
+
+
+def _count(
+    doc: Doc,
+    pieces: Sequence[_Piece],
+    rd: _Reading,
+    first: Token,
+    last: Token,
+    prev_lower: str,
+    nxt: Token | None,
+) -> tuple[str | None, Token] | None:
+    """Counted noun of a bare number, or None when the number is not a figure."""
+    if rd.word_number and not rd.scaled:
+        if rd.value == 1 or prev_lower in _POSSESSIVE:
+            return None
+        if nxt is not None and nxt.lower_ == "of":
+            return None
+    if last.ent_type_ in ("DATE", "TIME") and not rd.scaled:
+        return None
+    noun = _counted_noun(doc, first, last)
+    if noun is not None:
+        if noun.ent_type_ in ("DATE", "TIME") and noun.lower_ not in _RATE_ADJ:
+            return None
+        if rd.word_number and not rd.scaled and rd.value < 10 and noun.lower_ in _PARTY_NOUNS:
+            return None
+        if rd.yearlike and (last.ent_type_ == "DATE" or noun.tag_ != "NNS"):
+            return None
+        return noun.lower_, noun
+    if rd.yearlike:
+        return None
+    rate_after = (
+        nxt is not None
+        and nxt.lower_ in ("per", "a")
+        and last.i + 2 < len(doc)
+        and (doc[last.i + 2].lower_ in _DURATION)
+    )
+    if rd.value_max is not None and not (rd.scaled or rate_after):
+        return None
+    if not (rd.scaled or rate_after or (rd.grouped and rd.value >= 1000)):
+        return None
+    if nxt is not None and (nxt.like_num or nxt.is_digit):
+        return None
+    return None, last
+
+
+def _counted_noun(doc: Doc, first: Token, last: Token) -> Token | None:
+    head = last
+    # climb from the number through compound/quantmod links to the noun it counts
+    for _ in range(3):
+        if head.dep_ in ("compound", "quantmod", "nummod") and head.head.i > head.i:
+            head = head.head
+            if head.pos_ in ("NOUN", "PROPN") and head.dep_ != "compound":
+                break
+            if head.pos_ == "NUM":
+                continue
+        else:
+            break
+    if head is last or head.pos_ not in ("NOUN", "PROPN") or head.i - last.i > 5:
+        nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if nxt is not None and nxt.tag_ == "NNS":
+            return nxt
+        return None
+    while head.dep_ == "compound" and head.head.i > head.i and head.head.i - last.i <= 6:
+        head = head.head
+    if head.pos_ == "PROPN" and head.tag_ != "NNPS":
+        return None
+    for t in doc[last.i + 1 : head.i]:
+        if t.is_punct and t.text != "-":
+            return None
+    return head
