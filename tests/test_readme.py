@@ -30,3 +30,21 @@ def test_seeds_are_the_shared_corpus() -> None:
     if shared.is_dir():
         for name in ours:
             assert (ROOT / "seeds" / name).read_bytes() == (shared / name).read_bytes()
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """pyproject.toml lists packages by name (resources/ installs as annotator.resources):
+    a new subpackage missing there would be left out of wheels, unseen in a checkout."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "annotator").rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)
+    assert "annotator.resources" in listed
