@@ -6,6 +6,7 @@ Offsets are Unicode code points into the document text as stored, end-exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 LAYERS = ("ents", "figures")
@@ -43,7 +44,7 @@ class Suggestion:
     model_version: str
     attrs: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return span_key(self.layer, self.start, self.end, self.label)
 

@@ -11,6 +11,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
 
 class OffsetMap:
     """Converts offsets into one text between code points and UTF-16 code units.
@@ -23,7 +25,7 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         self.text = text
         # Code-point positions of astral characters, ascending.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 positions where each astral character starts.
         self._astral16 = [cp + n for n, cp in enumerate(self._astral)]
 

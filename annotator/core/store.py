@@ -419,7 +419,8 @@ class Store:
             sql += " AND layer = ?"
             params.append(layer)
         rows = self.conn.execute(sql + ' ORDER BY start, "end", id', params)
-        return [Suggestion(*r[:8], attrs=json.loads(r[8])) for r in rows]
+        # most entity suggestions carry no attributes: skip decoding those
+        return [Suggestion(*r[:8], attrs=json.loads(r[8]) if r[8] != "{}" else {}) for r in rows]
 
     def suggested_doc_ids(self, model: str | None = None) -> set[int]:
         """Documents a model (any model, if None) has run over, found something or not."""

@@ -102,7 +102,14 @@ class SpanListModel(QAbstractTableModel):
         if not same_rows:
             self.beginResetModel()
         self.items = new
-        self._rows = [_Row(it, self.scheme, self._fonts) for it in new]
+        # after an action most items are as they were: keep their rows
+        before = {row.item.id: row for row in self._rows}
+        self._rows = [
+            row
+            if (row := before.get(it.id)) is not None and row.item == it
+            else _Row(it, self.scheme, self._fonts)
+            for it in new
+        ]
         self._ids = {it.id: i for i, it in enumerate(new)}
         if not same_rows:
             self.endResetModel()
