@@ -153,7 +153,7 @@ def _suggestion_item(text: str, s: Suggestion, state: str) -> SpanItem:
         label=s.label,
         state=state if ok else "invalid",
         text=text[s.start : s.end] if ok else "",
-        attrs=dict(s.attrs),
+        attrs=s.attrs,  # shared, never mutated: edits copy first
         source_key=s.key,
         problem=None if ok else _problem(text, s.start, s.end),
     )
