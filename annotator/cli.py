@@ -77,16 +77,18 @@ def annotator_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def project(db: str, *, create: bool = False) -> Iterator[Any]:
-    """Open a project, turning its errors into one-line CLI errors."""
-    from annotator.core.store import ProjectError, Store
+    """Open a project; any AnnotatorError inside (a project that cannot be used, a file
+    in the way, an unknown model) becomes a one-line CLI error."""
+    from annotator.core.errors import AnnotatorError
+    from annotator.core.store import Store
 
     try:
         store = Store(db, create=create)
-    except ProjectError as exc:
+    except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         yield store
-    except ProjectError as exc:
+    except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()

@@ -77,7 +77,7 @@ def spacy_cmd(
     doc.spans["ents_overlapping"]; every span that needed attention is listed on
     stderr as `doc ID: ...`.
     """
-    from annotator.core.export import ExportError, export_spacy
+    from annotator.core.export import export_spacy
 
     progress = _Progress()
 
@@ -97,8 +97,6 @@ def spacy_cmd(
                 model=model,
                 on_progress=on_progress,
             )
-        except ExportError as exc:
-            raise click.ClickException(str(exc)) from exc
         finally:
             progress.done()
     _report(report)
@@ -110,20 +108,17 @@ def _format_command(fmt: str, help_text: str) -> click.Command:
     def command(
         out: Path, db: str, annotator: str, gold: bool, include_unfinished: bool, force: bool
     ) -> None:
-        from annotator.core.export import ExportError, export_format
+        from annotator.core.export import export_format
 
         with project(db) as store:
-            try:
-                report = export_format(
-                    store,
-                    fmt,
-                    out,
-                    _curator(annotator, gold),
-                    include_unfinished=include_unfinished,
-                    force=force,
-                )
-            except ExportError as exc:
-                raise click.ClickException(str(exc)) from exc
+            report = export_format(
+                store,
+                fmt,
+                out,
+                _curator(annotator, gold),
+                include_unfinished=include_unfinished,
+                force=force,
+            )
         _report(report)
 
     command.__doc__ = help_text
@@ -167,19 +162,16 @@ def facts_cmd(
 ) -> None:
     """Export the figures as CSV: one row per figure with its document, span, kind,
     value, unit, metric, period and subjects."""
-    from annotator.core.export import ExportError, export_facts
+    from annotator.core.export import export_facts
 
     with project(db) as store:
-        try:
-            report = export_facts(
-                store,
-                out,
-                _curator(annotator, gold),
-                include_unfinished=include_unfinished,
-                force=force,
-            )
-        except ExportError as exc:
-            raise click.ClickException(str(exc)) from exc
+        report = export_facts(
+            store,
+            out,
+            _curator(annotator, gold),
+            include_unfinished=include_unfinished,
+            force=force,
+        )
     click.echo(f"exported {report.figures} figures from {report.documents} documents to {out}")
 
 
@@ -190,11 +182,8 @@ def facts_cmd(
 def kb_cmd(out: Path, db: str, force: bool) -> None:
     """Export the knowledge base as JSON Lines: one entity a line with its id, name,
     type, description, external ids and aliases."""
-    from annotator.core.export import ExportError, export_kb
+    from annotator.core.export import export_kb
 
     with project(db) as store:
-        try:
-            n = export_kb(store, out, force=force)
-        except ExportError as exc:
-            raise click.ClickException(str(exc)) from exc
+        n = export_kb(store, out, force=force)
     click.echo(f"exported {n} entities to {out}")

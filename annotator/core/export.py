@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import SpanDraft
 from annotator.core.store import Store
 from annotator.formats.spans import AnnotatedText
@@ -29,7 +30,7 @@ BATCH = 500
 ProgressFn = Callable[[int, int], None]
 
 
-class ExportError(Exception):
+class ExportError(AnnotatorError):
     """An export that cannot run; the message says why and what to do."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import (
     GOLD,
     LAYERS,
@@ -40,7 +41,7 @@ INDEX_NEW_DOCUMENTS = (
 )
 
 
-class ProjectError(Exception):
+class ProjectError(AnnotatorError):
     """A project file that cannot be used: the message says which and why."""
 
 

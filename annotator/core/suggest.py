@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store, SuggestionDraft
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ UNUSED_FACTORIES = frozenset(
 )
 
 
-class UnknownModel(ValueError):
+class UnknownModel(AnnotatorError, ValueError):
     """The model name is neither an installed pipeline nor a pipeline folder."""
 
 
