@@ -101,15 +101,12 @@ def suggest(
     models' suggestions and every curator's annotations stay as they are. Ctrl-C keeps
     the finished batches; --only-new resumes.
     """
-    from annotator.core.suggest import UnknownModel, load_pipeline
+    from annotator.core.suggest import load_pipeline
     from annotator.core.suggest import suggest as run
 
-    try:
-        pipeline = load_pipeline(model)
-    except UnknownModel as exc:
-        raise click.ClickException(str(exc)) from exc
     show = _Progress(progress)
     with project(db) as store:
+        pipeline = load_pipeline(model)  # an unknown model is an AnnotatorError: one line
         report = run(
             store, pipeline, jobs=jobs, batch_size=batch_size, only_new=only_new, on_progress=show
         )
