@@ -44,9 +44,9 @@ def test_facts_csv_has_one_row_per_figure(store: Store, tmp_path: Path) -> None:
 def test_kb_jsonl_lists_entities_with_aliases(db_path: Path, tmp_path: Path) -> None:
     with Store(db_path) as store, store.transaction() as conn:
         conn.execute(
-            "INSERT INTO entities (id, name, type, description, external_ids) VALUES "
-            "(1, 'Kassym-Jomart Tokayev', 'PERSON', 'President of Kazakhstan', "
-            "'{\"wikidata\": \"Q380799\"}'), (2, 'Astana', 'GPE', '', '{}')"
+            "INSERT INTO entities (id, key, name, type, description, external_ids) VALUES "
+            "(1, 'local:tokayev', 'Kassym-Jomart Tokayev', 'PERSON', 'President of Kazakhstan', "
+            "'{\"wikidata\": \"Q380799\"}'), (2, 'local:astana', 'Astana', 'GPE', '', '{}')"
         )
         conn.executemany(
             "INSERT INTO aliases (entity_id, alias) VALUES (?, ?)",
@@ -59,6 +59,7 @@ def test_kb_jsonl_lists_entities_with_aliases(db_path: Path, tmp_path: Path) -> 
     first, second = (json.loads(line) for line in out.read_text("utf-8").splitlines())
     assert first == {
         "id": 1,
+        "key": "local:tokayev",
         "name": "Kassym-Jomart Tokayev",
         "type": "PERSON",
         "description": "President of Kazakhstan",

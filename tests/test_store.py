@@ -48,6 +48,23 @@ def test_migrates_v1_fixture_keeping_everything(v1_project: Path) -> None:
         assert store.suggested_doc_ids() == set()
 
 
+def test_v4_gives_entities_from_before_a_random_local_key(tmp_path: Path) -> None:
+    from annotator.core import schema
+
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, sql in enumerate(schema.MIGRATIONS[:3], 1):
+        conn.executescript(
+            f"BEGIN;{sql}PRAGMA application_id = {schema.APPLICATION_ID};"
+            f"PRAGMA user_version = {number};COMMIT;"
+        )
+    conn.executemany("INSERT INTO entities (name) VALUES (?)", [("Astana",), ("Seoul",)])
+    conn.close()
+    with Store(path) as store:
+        keys = [e.key for e in store.entities()]
+    assert len(set(keys)) == 2 and all(k.startswith("local:") and len(k) == 22 for k in keys)
+
+
 def test_failed_migration_leaves_project_at_old_version(
     v1_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -217,12 +234,19 @@ def test_knowledge_base_entities_and_aliases(store: Store) -> None:
         aliases=["Tokayev", "President Tokayev", "Tokayev"],
         annotator="alice",
     )
-    astana = store.add_entity("Astana", "GPE", aliases=["Nur-Sultan"])
+    astana = store.add_entity("Astana", "GPE", aliases=["Nur-Sultan"], key="test:astana")
     assert tokayev.aliases == ("Kassym-Jomart Tokayev", "President Tokayev", "Tokayev")
     assert store.entity(tokayev.id) == tokayev
     assert [e.name for e in store.entities()] == ["Kassym-Jomart Tokayev", "Astana"]
     assert list(store.entities())[1].aliases == ("Astana", "Nur-Sultan")
     assert astana.external_ids == {}
+    # a stable key: given, or a random local one; unique in the project
+    assert astana.key == "test:astana"
+    assert tokayev.key.startswith("local:") and len(tokayev.key) == 22
+    assert store.entity_by_key("test:astana") == astana
+    assert store.entity_by_key("test:nowhere") is None
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_entity("Astana again", "GPE", key="test:astana")
     with pytest.raises(KeyError):
         store.entity(999)
     with pytest.raises(ValueError, match="needs a name"):

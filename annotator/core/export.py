@@ -370,7 +370,7 @@ def _cell(value: Any) -> str:
 
 
 def export_kb(store: Store, out: Path, *, force: bool = False) -> int:
-    """The knowledge base as JSON Lines: one entity a line with its id, name, type,
+    """The knowledge base as JSON Lines: one entity a line with its id, key, name, type,
     description, external ids and aliases. Returns how many entities."""
     check_writable([out], force)
     count = 0
@@ -381,6 +381,7 @@ def export_kb(store: Store, out: Path, *, force: bool = False) -> int:
             for e in store.entities():
                 record = {
                     "id": e.id,
+                    "key": e.key,
                     "name": e.name,
                     "type": e.type,
                     "description": e.description,

@@ -17,6 +17,9 @@ ORIGINS = ("accepted", "corrected", "manual", "imported", "adjudicated")
 # A curator's status for one document.
 STATUSES = ("open", "in_progress", "done", "skipped")
 
+# The kb_id of a span whose curator decided that no entity of the knowledge base fits.
+NIL = "NIL"
+
 # The reserved curator name under which adjudicated gold annotations are kept,
 # apart from every curator's own version.
 GOLD = "@gold"
@@ -74,6 +77,8 @@ class Entity:
     description: str = ""
     external_ids: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    # Stable across projects: what annotations.kb_id holds and exports write.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,14 @@ def span_key(layer: str, start: int, end: int, label: str) -> str:
     than by row id means a rejected suggestion stays rejected after a re-run.
     """
     return f"{layer}:{start}:{end}:{label}"
+
+
+def new_entity_key() -> str:
+    """A key for an entity made in this project (by a curator or an import without a
+    key of its own): random, so two projects never make the same one."""
+    import uuid
+
+    return f"local:{uuid.uuid4().hex[:16]}"
 
 
 def default_annotator() -> str:

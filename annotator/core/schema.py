@@ -151,5 +151,16 @@ CREATE TABLE suggest_runs (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# v4: every knowledge-base entity gets a stable key, the string curators' annotations
+# carry in `annotations.kb_id` and every export writes (spaCy's `Span.kb_id_`, brat's `N`
+# lines). Row ids are local to one project file; keys survive export, re-import and the
+# merge of several curators' projects. Entities from before v4 get a random local key.
+# "NIL" in `annotations.kb_id` means the curator decided no entity exists for the span.
+V4 = """
+ALTER TABLE entities ADD COLUMN key TEXT;
+UPDATE entities SET key = 'local:' || lower(hex(randomblob(8)));
+CREATE UNIQUE INDEX entities_key ON entities (key);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)

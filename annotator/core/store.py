@@ -26,6 +26,7 @@ from annotator.core.model import (
     Document,
     Entity,
     Suggestion,
+    new_entity_key,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -659,10 +660,13 @@ class Store:
         external_ids: dict[str, str] | None = None,
         aliases: Iterable[str] = (),
         annotator: str = "",
+        key: str | None = None,
     ) -> Entity:
-        """Add a canonical entity with its aliases (the name is an alias too)."""
+        """Add a canonical entity with its aliases (the name is an alias too). `key` is
+        its stable id (default: a new random local key)."""
         if not name.strip():
             raise ValueError("an entity needs a name")
+        key = key or new_entity_key()
         names = sorted({name, *(a for a in aliases if a.strip())})
         with self.transaction():
             entity_id = (
@@ -673,6 +677,7 @@ class Store:
                         "type": type,
                         "description": description,
                         "external_ids": _json(external_ids),
+                        "key": key,
                     }
                 )
                 .last_pk
@@ -680,7 +685,7 @@ class Store:
             self.db["aliases"].insert_all(
                 [{"entity_id": entity_id, "alias": a} for a in names], ignore=True
             )
-            self.log(annotator, None, "add_entity", id=entity_id, name=name, type=type)
+            self.log(annotator, None, "add_entity", id=entity_id, key=key, name=name, type=type)
         return self.entity(int(entity_id))
 
     def entity(self, entity_id: int) -> Entity:
@@ -689,6 +694,11 @@ class Store:
         except Exception as exc:  # sqlite_utils.db.NotFoundError
             raise KeyError(f"no entity {entity_id}") from exc
         return self._entity(row, self._aliases([entity_id]).get(entity_id, []))
+
+    def entity_by_key(self, key: str) -> Entity | None:
+        """The entity an annotation's kb_id names, or None when none has that key."""
+        row = self.conn.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
+        return None if row is None else self.entity(int(row[0]))
 
     def entities(self) -> Iterator[Entity]:
         """Every entity of the knowledge base, by id, with its aliases."""
@@ -712,6 +722,7 @@ class Store:
             description=row["description"],
             external_ids=json.loads(row["external_ids"] or "{}"),
             aliases=tuple(aliases),
+            key=row["key"] or "",
         )
 
     # -- reporting -------------------------------------------------------------------
