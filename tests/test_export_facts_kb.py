@@ -69,3 +69,20 @@ def test_kb_jsonl_lists_entities_with_aliases(db_path: Path, tmp_path: Path) -> 
     assert second["aliases"] == ["Nur-Sultan"]
     again = CliRunner().invoke(main, ["export", "kb", str(out), "--db", str(db_path)])
     assert again.exit_code == 1 and "already exists; use --force" in again.stderr
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised() -> None:
+    from annotator.formats.csvsafe import safe_record, safe_row
+
+    row = safe_row(['=HYPERLINK("http://x")', "+1+1", "@SUM(A1)", "\tx", "\rx", "-cmd|x"])
+    assert row == ['\'=HYPERLINK("http://x")', "'+1+1", "'@SUM(A1)", "'\tx", "'\rx", "'-cmd|x"]
+    # numbers, also written as text, stay numbers
+    assert safe_row([-5.2, "-5.2", "-1e9", 3, None, " -1"]) == [
+        -5.2,
+        "-5.2",
+        "-1e9",
+        3,
+        None,
+        " -1",
+    ]
+    assert safe_record({"title": "=1+1", "value": "-2"}) == {"title": "'=1+1", "value": "-2"}

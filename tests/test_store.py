@@ -253,3 +253,17 @@ def test_knowledge_base_entities_and_aliases(store: Store) -> None:
         store.add_entity("  ")
     actions = [r[0] for r in store.conn.execute("SELECT action FROM events")]
     assert actions == ["add_entity", "add_entity"]
+
+
+@pytest.mark.parametrize(
+    "label", ["", " GPE", "GPE ", "PER\tAlice", "PER 0 5\tAlice\nT9\tEVIL", "ORG\r", "A\u200bB"]
+)
+def test_labels_that_would_break_a_file_or_hide_in_the_window_are_refused(
+    store: Store, label: str
+) -> None:
+    (doc,) = store.add_documents([NewDocument("Astana and Seoul.", "", None, "x", {})])
+    with pytest.raises(InvalidSpan, match="label"):
+        store.add_annotation(doc, "alice", "ents", 0, 6, label, "manual")
+    assert store.annotations(doc, "alice") == []
+    # a label with an inner space is fine here; writers of space-separated formats see to it
+    assert store.add_annotation(doc, "alice", "ents", 0, 6, "NEW LABEL", "manual").label

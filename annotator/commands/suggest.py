@@ -179,10 +179,12 @@ def figures(db: str, fmt: str, origin: str) -> None:
         for r in records:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
+    from annotator.formats.csvsafe import safe_record
+
     writer = csv.DictWriter(sys.stdout, fieldnames=FIGURE_FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in records:
-        writer.writerow({**r, "subjects": "; ".join(r["subjects"])})
+        writer.writerow(safe_record({**r, "subjects": "; ".join(r["subjects"])}))
 
 
 def _figure_records(store: Any, origin: str) -> Any:

@@ -23,6 +23,7 @@ from typing import Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import SpanDraft
 from annotator.core.store import Store
+from annotator.formats.csvsafe import safe_row
 from annotator.formats.spans import AnnotatedText
 
 BATCH = 500
@@ -340,17 +341,19 @@ def export_facts(
                     report.figures += 1
                     a = s.attrs
                     w.writerow(
-                        [
-                            item.doc_id,
-                            item.source,
-                            item.date or "",
-                            s.start,
-                            s.end,
-                            item.text[s.start : s.end],
-                            a.get("kind") or s.label,
-                            *(_cell(a.get(k)) for k in FACT_COLUMNS[7:17]),
-                            s.label,
-                        ]
+                        safe_row(
+                            [
+                                item.doc_id,
+                                item.source,
+                                item.date or "",
+                                s.start,
+                                s.end,
+                                item.text[s.start : s.end],
+                                a.get("kind") or s.label,
+                                *(_cell(a.get(k)) for k in FACT_COLUMNS[7:17]),
+                                s.label,
+                            ]
+                        )
                     )
 
     write_atomically(out, write)

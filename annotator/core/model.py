@@ -5,6 +5,7 @@ Offsets are Unicode code points into the document text as stored, end-exclusive.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -101,6 +102,22 @@ class SpanDraft:
     layer: str = "ents"
     kb_id: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def label_problem(label: str) -> str | None:
+    """Why `label` cannot be a span's (or an entity type's) label, or None when it can.
+
+    Labels are written into tab- and space-separated formats (brat, CoNLL) and shown in
+    the window: a tab, line break or other control character, or white space at an edge,
+    would break a line of those files apart or hide in the window.
+    """
+    if not label:
+        return "a span needs a label"
+    if label != label.strip():
+        return f"label {label!r} has white space at an edge"
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in label):
+        return f"label {label!r} holds a tab, line break or control character"
+    return None
 
 
 def span_key(layer: str, start: int, end: int, label: str) -> str:

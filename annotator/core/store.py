@@ -26,6 +26,7 @@ from annotator.core.model import (
     Document,
     Entity,
     Suggestion,
+    label_problem,
     new_entity_key,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -467,8 +468,9 @@ class Store:
     def _check_span(self, doc_id: int, layer: str, start: int, end: int, label: str) -> None:
         if layer not in LAYERS:
             raise InvalidSpan(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
-        if not label:
-            raise InvalidSpan("a span needs a label")
+        problem = label_problem(label)
+        if problem:
+            raise InvalidSpan(problem)
         row = self.conn.execute(
             "SELECT length(text) FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
