@@ -110,7 +110,8 @@ def test_figure_attrs_are_json() -> None:
 def test_module_imports_without_spacy() -> None:
     code = (
         "import sys; import annotator.core.figures; "
-        "assert 'spacy' not in sys.modules and 'PySide6' not in sys.modules"
+        "assert 'spacy' not in sys.modules and 'PySide6' not in sys.modules "
+        "and 'dateparser' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
 
@@ -323,6 +324,36 @@ def test_seed_at_the_end_of(nlp: Language) -> None:
     fig = only(nlp, text, "US$3.2 billion")
     assert (fig.period, fig.metric, fig.value) == ("At the end of 2021", "trade turnover", 3.2e9)
     assert [f.text for f in figures_of(nlp, text)] == ["US$3.2 billion"]
+
+
+@pytest.mark.slow
+def test_seed_periods_are_normalised_against_the_document_date(nlp: Language) -> None:
+    text = (
+        "In 2022, this indicator amounted to 49.8 million US dollars. In the first 5 months "
+        "of 2023, the trade turnover amounted to 68.4 million US dollars. From 2005 to the 1st "
+        "quarter of 2023, the volume of investments amounted to 322 million US dollars. Over "
+        "the first three months of this year, the volume of bilateral trade reached US$1.2 "
+        "billion."
+    )
+    figs = {f.text: f for f in find_figures(nlp(text), "2023-07-13")}
+    labels = {t: (f.period_norm or {}).get("label") for t, f in figs.items()}
+    assert labels == {
+        "49.8 million US dollars": "2022",
+        "68.4 million US dollars": "2023-01..2023-05",
+        "322 million US dollars": "2005..2023-Q1",
+        "US$1.2 billion": "2023-Q1",
+    }
+    assert figs["322 million US dollars"].period_norm == {
+        "start": "2005-01-01",
+        "end": "2023-03-31",
+        "kind": "cumulative",
+        "label": "2005..2023-Q1",
+    }
+    # without the document's date "this year" stays a phrase only
+    undated = {f.text: f for f in find_figures(nlp(text))}
+    assert undated["US$1.2 billion"].period == "Over the first three months of this year"
+    assert undated["US$1.2 billion"].period_norm is None
+    assert undated["49.8 million US dollars"].to_attrs()["period_norm"]["label"] == "2022"
 
 
 @pytest.mark.slow

@@ -61,6 +61,9 @@ How the text is read (decisions, so that curators and other modules can rely on 
   preposition ("in 2022", "From 2005 to the 1st quarter of 2023"). Change is the
   comparative or change cue ("more than in 2021", "year-on-year", "increase of").
   Subjects are GPE/ORG/PERSON/NORP entities of the figure's clause (else its sentence).
+* **period_norm** is the period as an interval, ``{"start", "end", "kind", "label"}``, from
+  ``normalise_period(period, doc_date)`` (periods.py says how each form reads); relative
+  periods need the document's date, given as ``find_figures(doc, doc_date)``.
 
 spaCy is imported lazily: this package imports fast and without spaCy.
 """
@@ -68,5 +71,14 @@ spaCy is imported lazily: this package imports fast and without spaCy.
 from annotator.core.figures.amounts import parse_amount
 from annotator.core.figures.figure import KINDS, Figure
 from annotator.core.figures.find import PIPES_USED, find_figures
+from annotator.core.figures.periods import Period, normalise_period
 
-__all__ = ["KINDS", "PIPES_USED", "Figure", "find_figures", "parse_amount"]
+__all__ = [
+    "KINDS",
+    "PIPES_USED",
+    "Figure",
+    "Period",
+    "find_figures",
+    "normalise_period",
+    "parse_amount",
+]

@@ -26,6 +26,7 @@ from annotator.core.figures.lexicon import (
     _SUBJECT_LABELS,
     _words,
 )
+from annotator.core.figures.periods import normalise_period
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -73,6 +74,7 @@ class _DocInfo:
     labels: dict[int, tuple[str, str]]
     # Doc.text joins every token anew on each access: read it once.
     text: str = ""
+    doc_date: str | None = None
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
 
@@ -170,6 +172,9 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     clause = _clause_root(root)
     ents = info.ents(sent)
     fig.period = _period(doc, span, clause, ents)
+    if fig.period is not None:
+        norm = normalise_period(fig.period, info.doc_date)
+        fig.period_norm = norm.to_dict() if norm is not None else None
     fig.subjects = _subjects(clause, ents)
 
 

@@ -73,8 +73,9 @@ def _segments(doc: Doc, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_figures(doc: Doc) -> list[Figure]:
-    """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping."""
+def find_figures(doc: Doc, doc_date: str | None = None) -> list[Figure]:
+    """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping.
+    ``doc_date`` (ISO) resolves relative periods ("last year") in ``period_norm``."""
     figures: list[Figure] = []
     info: _DocInfo | None = None
     text = doc.text
@@ -93,7 +94,7 @@ def find_figures(doc: Doc) -> list[Figure]:
                 continue
             if info is None:
                 matcher, labels = _matcher(doc.vocab)
-                info = _DocInfo(doc, matcher, labels, text)
+                info = _DocInfo(doc, matcher, labels, text, doc_date)
             fig, last = _figure_at(doc, pieces, lows, i, info)
             if fig is None:
                 i += 1
