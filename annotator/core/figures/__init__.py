@@ -24,9 +24,11 @@ How the text is read (decisions, so that curators and other modules can rely on 
   scale of m3), t (tonnes and tons alike; "Mt" scales t), kg, g, l, barrels, W/kW/MW/GW/TW,
   Wh/kWh/MWh/GWh/TWh, GB/TB/MB, Mbps/Gbps, km/h, mph, TEU, °C/°F.
 * **Durations** (kind "duration", unit "years", "months", "weeks", "days", "hours",
-  "minutes", "seconds", "decades"). A duration after "first/last/past/next/previous/coming"
-  ("in the first 5 months of 2023") or before "ago"/"old" is a period, age or date, not a
-  figure. Ages ("45-year-old", "aged 40 to 75") are not figures.
+  "minutes", "seconds", "decades"). A duration after "first" ("in the first 5 months of
+  2023"), after "last/past/next/..." when "of" follows ("the last three months of 2022"),
+  after "the/this" ("the six months to June 30") or before "ago"/"old" is a period, age or
+  date, not a figure; "over the next five years" and "in the past 12 months" are spans of
+  time, so durations. Ages ("45-year-old", "aged 40 to 75") are not figures.
 * **Multipliers**: "1.9 times", "1.9x", "twofold", "2.5-fold", "twice" -> unit "times".
 * **Ranks**: an ordinal followed by a superlative ("4th largest trading partner", "third
   most valuable company") -> value 4, unit the ranked noun; or after "ranked/finished/placed/

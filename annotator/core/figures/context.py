@@ -65,6 +65,14 @@ def _matcher(vocab: Vocab) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
     return matcher, labels
 
 
+_RUPEE_COUNTRIES = {
+    "INR": re.compile(r"\b(?:India|Indian|New Delhi|Delhi|Mumbai|Bengaluru|Chennai)\b"),
+    "PKR": re.compile(r"\b(?:Pakistan|Pakistani|Karachi|Lahore|Islamabad)\b"),
+    "LKR": re.compile(r"\b(?:Sri Lanka|Sri Lankan|Colombo)\b"),
+    "NPR": re.compile(r"\b(?:Nepal|Nepalese|Nepali|Kathmandu)\b"),
+}
+
+
 @dataclass
 class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
@@ -77,6 +85,15 @@ class _DocInfo:
     doc_date: str | None = None
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
+    _rupee: str | None = None
+
+    def rupee(self) -> str:
+        """The rupee a document means by "Rs": the country it names most (India's if none)."""
+        if self._rupee is None:
+            counts = {code: len(rx.findall(self.text)) for code, rx in _RUPEE_COUNTRIES.items()}
+            best = max(counts, key=lambda code: counts[code])
+            self._rupee = best if counts[best] > counts["INR"] else "INR"
+        return self._rupee
 
     def sent(self, i: int) -> Span:
         if self._sent_starts is None:
