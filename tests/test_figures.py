@@ -499,3 +499,47 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
             )
     assert total >= 40
     assert found / total >= 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "metric"),
+    [
+        ("Interim pre-tax profits fell 15 per cent to £3.1bn.", "£3.1bn",
+         "interim pre-tax profits"),
+        ("The bank reported a pretax profit of £983m.", "£983m", "pretax profit"),
+        ("Kyrgyzstan and Kazakhstan aim to boost trade turnover to $3 billion.", "$3 billion",
+         "trade turnover"),
+        ("The volume of mutual trade amounted to 172.2 million US dollars.",
+         "172.2 million US dollars", "mutual trade"),
+        ("A gang was jailed for a £3m investment scam.", "£3m", "investment scam"),
+        # words that only point back, and doers, are no metric
+        ("In 2022, this indicator amounted to 49.8 million US dollars.",
+         "49.8 million US dollars", None),
+        ("The company sold 19 million new devices in Q3.", "19 million new devices", None),
+        ("Citizens will not need to travel more than 300 kilometers.", "300 kilometers", None),
+    ],
+)  # fmt: skip
+def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:
+    assert only(nlp, sentence, span).metric == metric
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "span", "subjects"),
+    [
+        # "between two states": the document's two places
+        ("Tokayev met Park Jin in Astana. Kazakhstan and South Korea signed deals. Kazakhstan "
+         "and South Korea agreed. In 2022, the trade turnover between two states reached "
+         "$6.1 billion.", "$6.1 billion", ["Kazakhstan", "South Korea"]),
+        ("Kazakh-Korea bilateral trade reached a record high of $6.53 billion in 2022.",
+         "$6.53 billion", ["Kazakh", "Korea"]),
+        # the source of a figure and a dateline are not what it is about
+        ("ASTANA – Exports of Kazakhstan rose by 7 percent, Trend reports.", "7 percent",
+         ["Kazakhstan"]),
+        ("According to the IMF, India's economic growth will top 7% this year.", "7%", ["India"]),
+        ("Apple shipped 41.3 million iPhones during Q2 2018.", "41.3 million iPhones", ["Apple"]),
+    ],
+)  # fmt: skip
+def test_subjects(nlp: Language, text: str, span: str, subjects: list[str]) -> None:
+    assert only(nlp, text, span).subjects == subjects

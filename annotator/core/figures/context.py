@@ -16,17 +16,14 @@ from annotator.core.figures.lexicon import (
     _CHANGE_AFTER_WORDS,
     _CHANGE_BEFORE,
     _CLAUSE_DEPS,
-    _CLIMB_DEPS,
     _COMPARATIVES,
-    _GENERIC_METRIC,
-    _MODIFIER_DEPS,
-    _QUANTITY_VERBS,
     _RATE_ADJ,
     _RATE_ADVERBS,
-    _SUBJECT_LABELS,
     _words,
 )
+from annotator.core.figures.metric import figure_metric
 from annotator.core.figures.periods import normalise_period
+from annotator.core.figures.subjects import document_places, figure_subjects
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -86,6 +83,12 @@ class _DocInfo:
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
     _rupee: str | None = None
+    _places: list[str] | None = None
+
+    def places(self) -> list[str]:
+        if self._places is None:
+            self._places = document_places(self.doc)
+        return self._places
 
     def rupee(self) -> str:
         """The rupee a document means by "Rs": the country it names most (India's if none)."""
@@ -185,14 +188,14 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     root = span.root
     sent = info.sent(root.i)
     fig.change = _change(doc, span, root, after)
-    fig.metric = _metric(doc, span, root)
+    fig.metric = figure_metric(span, root, fig.kind)
     clause = _clause_root(root)
     ents = info.ents(sent)
     fig.period = _period(doc, span, clause, ents)
     if fig.period is not None:
         norm = normalise_period(fig.period, info.doc_date)
         fig.period_norm = norm.to_dict() if norm is not None else None
-    fig.subjects = _subjects(clause, ents)
+    fig.subjects = figure_subjects(span, clause, sent, ents, _in_clause, info.places())
 
 
 def _change(
@@ -238,76 +241,6 @@ def _change(
                     parts.append(text)
                 break
     return ", ".join(parts) if parts else None
-
-
-def _np_text(noun: Token) -> str | None:
-    """'the trade turnover' -> 'trade turnover'; drops articles, possessives, entity adjectives."""
-    keep = []
-    for t in noun.lefts:
-        if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ not in _SUBJECT_LABELS:
-            subtree = t.doc[t.left_edge.i : t.right_edge.i + 1]
-            if any(c.dep_ == "poss" for c in subtree):
-                continue
-            keep.extend(x for x in subtree if x.dep_ not in ("det", "poss", "case", "punct"))
-    keep.append(noun)
-    keep = [t for t in keep if not (t.is_digit or t.like_num)]
-    if not keep:
-        return None
-    keep.sort(key=lambda t: t.i)
-    # "Trade turnover ..." at the start of a sentence is still "trade turnover"
-    words = [
-        t.text.lower() if t.is_sent_start and t.pos_ != "PROPN" and not t.is_upper else t.text
-        for t in keep
-    ]
-    text = " ".join(words)
-    text = text.replace(" - ", "-")
-    return text or None
-
-
-def _metric(doc: Doc, span: Span, root: Token) -> str | None:
-    tok = root
-    for _ in range(6):
-        head = tok.head
-        if head is tok:
-            return None
-        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-            noun = head.head
-            if (
-                noun.lower_ not in _GENERIC_METRIC
-                and noun.lower_ not in _CHANGE_BEFORE
-                and not (span.start <= noun.i < span.end)
-            ):
-                return _np_text(noun)
-            tok = noun
-            continue
-        if tok.dep_ in _MODIFIER_DEPS and head.pos_ in ("NOUN", "PROPN") and head.i >= span.end:
-            return None  # "a 1 GW plant": the figure describes the noun
-        if head.pos_ in ("VERB", "AUX"):
-            if head.lower_ not in _QUANTITY_VERBS:
-                return None
-            for child in head.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.i not in range(
-                    span.start, span.end
-                ):
-                    return _subject_metric(child)
-            return None
-        if tok.dep_ in _CLIMB_DEPS:
-            tok = head
-            continue
-        return None
-    return None
-
-
-def _subject_metric(subj: Token) -> str | None:
-    if subj.pos_ == "PRON" or subj.ent_type_ in _SUBJECT_LABELS or subj.pos_ == "PROPN":
-        return None
-    if subj.lower_ in _GENERIC_METRIC:
-        for prep in subj.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
-                        return _np_text(pobj)
-    return _np_text(subj)
 
 
 def _clause_root(tok: Token) -> Token:
@@ -368,17 +301,3 @@ def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str |
         return None
     _score, s, e = min(cands)
     return doc[s:e].text
-
-
-def _subjects(clause: Token, sent_ents: list[Span]) -> list[str]:
-    in_clause: list[str] = []
-    in_sent: list[str] = []
-    for ent in sent_ents:
-        if ent.label_ not in _SUBJECT_LABELS:
-            continue
-        text = ent.text
-        if text not in in_sent:
-            in_sent.append(text)
-        if _in_clause(ent.root, clause) and text not in in_clause:
-            in_clause.append(text)
-    return in_clause or in_sent
