@@ -414,7 +414,8 @@ GOLD: dict[str, dict[str, list[dict]]] = {
             F("second largest city", "rank", 2, "city", None, None, ["Busan", KR]),
             F("300 kilometers", "measure", 300, "km", "travel", None, ["Seoul"]),
             F("second largest city", "rank", 2, "city", None, None, ["Busan", KR]),
-            F("five biggest seaports", "rank", 5, "seaports", None, None, ["Busan"]),
+            # "one of the five biggest": a set of five, counted; a rank names one position.
+            F("five biggest seaports", "count", 5, "seaports", None, None, ["Busan"]),
             F(
                 "US$3.2 billion",
                 "money",
