@@ -526,3 +526,50 @@ def test_gui_with_paths_imports_then_suggests_the_open_document(  # type: ignore
     assert row is not None
     qtbot.waitUntil(lambda: not w.tasks.busy(), timeout=60_000)
     w.close()
+
+
+def test_data_with_markup_is_shown_as_text(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A title, source, label, curator name and label description that look like HTML
+    show as the characters they are: no heading, no image loaded from disk."""
+    from annotator.gui.dialogs import shortcuts_html
+    from annotator.gui.labels import LabelScheme
+
+    image = tmp_path / "file.png"
+    title = f"<h1>BIG</h1><img src={image}>"
+    text = "Astana & Seoul met. <b>Bold</b> claims followed."
+    path = tmp_path / "markup.db"
+    (tmp_path / "markup.labels.json").write_text(
+        '{"ents": [{"label": "<i>ORG</i>", "color": "red\'><img src=x>", "key": "2",'
+        ' "description": "<img src=/etc/passwd>"}]}'
+    )
+    with Store(path) as store:
+        (doc_id,) = store.add_documents(
+            [NewDocument(text, title, "<u>2024</u>", "<script>x</script>.txt", {})]
+        )
+        store.replace_suggestions(
+            doc_id, "t", "1", [_span(text, "Astana & Seoul", "ents", "<i>ORG</i>")]
+        )
+    w = MainWindow(path, annotator="<b>eve</b>")
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    w.article.setFocus()
+    pane = w.article_pane
+    assert pane.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert pane.title_label.text() == title
+    assert pane.meta_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<script>x</script>.txt" in pane.meta_label.text()
+    assert "&lt;b&gt;eve&lt;/b&gt;" in w.status_info.curator_label.text()
+    row = w.doc_list.model.index(0, 0)
+    tip = w.doc_list.model.data(row, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("<qt>") and "&lt;h1&gt;BIG&lt;/h1&gt;" in tip and "<img" not in tip
+    span_tip = w.spans.model.data(w.spans.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;i&gt;ORG&lt;/i&gt;" in span_tip and "<img" not in span_tip
+    assert w.spans.model.data(w.spans.model.index(0, 0)) == "<i>ORG</i>"
+    sheet = shortcuts_html(LabelScheme.load(path))
+    assert "<img" not in sheet and "&lt;i&gt;ORG&lt;/i&gt;" in sheet
+    # the undo menu entry says "&" as it is, not as a keyboard mnemonic
+    qtbot.keyClick(w.article, Qt.Key.Key_A)
+    assert w.actions_by_name["undo"].text() == "Undo Accept <i>ORG</i> “Astana && Seoul”"
+    w.close()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.curation import DocState
 from annotator.gui.article_view import ArticleView
 from annotator.gui.labels import LabelScheme
+from annotator.gui.plain import plain_label, tooltip
 from annotator.gui.session import CurationSession
 
 DEFAULT_FONT_PT = 12.5
@@ -36,10 +37,10 @@ class ArticlePane(QWidget):
         hv = QVBoxLayout(header)
         hv.setContentsMargins(18, 14, 18, 6)
         hv.setSpacing(2)
-        self.title_label = QLabel(objectName="docTitle")
+        self.title_label = plain_label(QLabel(objectName="docTitle"))
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta_label = QLabel(objectName="docMeta")
+        self.meta_label = plain_label(QLabel(objectName="docMeta"))
         hv.addWidget(self.title_label)
         hv.addWidget(self.meta_label)
         self.view = ArticleView()
@@ -65,7 +66,7 @@ class ArticlePane(QWidget):
         doc = state.document
         title = doc.title or f"Document {doc.id}"
         self.title_label.setText(title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…")
-        self.title_label.setToolTip(title if len(title) > TITLE_MAX else "")
+        self.title_label.setToolTip(tooltip(title) if len(title) > TITLE_MAX else "")
         self.meta_label.setText("  ·  ".join(m for m in (doc.date, doc.source) if m))
         self.view.set_state(state, self.scheme, None, draw=False)
 

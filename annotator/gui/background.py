@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QT
 
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
+from annotator.gui.plain import plain_box
 from annotator.gui.session import CurationSession
 from annotator.gui.tasks import ImportTask, SuggestProcess
 
@@ -99,13 +100,15 @@ class BackgroundTasks(QObject):
             if report.rejected:
                 shown = "\n".join(str(r) for r in report.rejected[:20])
                 more = len(report.rejected) - 20
-                box = QMessageBox(
-                    QMessageBox.Icon.Warning,
-                    "Some records were not imported",
-                    f"{report.summary()}.\n\n{shown}"
-                    + (f"\n… and {more} more" if more > 0 else ""),
-                    QMessageBox.StandardButton.Ok,
-                    self.parent_widget,
+                box = plain_box(
+                    QMessageBox(
+                        QMessageBox.Icon.Warning,
+                        "Some records were not imported",
+                        f"{report.summary()}.\n\n{shown}"
+                        + (f"\n… and {more} more" if more > 0 else ""),
+                        QMessageBox.StandardButton.Ok,
+                        self.parent_widget,
+                    )
                 )
                 box.open()
             if then_suggest and report.new_ids:

@@ -28,6 +28,7 @@ from annotator.gui.dialogs import ShortcutsDialog
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
 from annotator.gui.labels import LabelScheme, LabelSchemeError
+from annotator.gui.plain import menu_text
 from annotator.gui.session import CurationSession
 from annotator.gui.settings import restore_window, save_window, settings_for
 from annotator.gui.span_pane import SpanPane
@@ -155,8 +156,12 @@ class MainWindow(QMainWindow):
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         stack.canUndoChanged.connect(undo.setEnabled)
         stack.canRedoChanged.connect(redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}" if t else "Undo"))
-        stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}" if t else "Redo"))
+        stack.undoTextChanged.connect(
+            lambda t: undo.setText(f"Undo {menu_text(t)}" if t else "Undo")
+        )
+        stack.redoTextChanged.connect(
+            lambda t: redo.setText(f"Redo {menu_text(t)}" if t else "Redo")
+        )
         undo.setEnabled(False)
         redo.setEnabled(False)
 

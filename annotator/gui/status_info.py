@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
 from annotator.gui.doc_list_pane import DocumentListPane
+from annotator.gui.plain import escape
 from annotator.gui.session import CurationSession
 
 
@@ -17,7 +18,7 @@ class DocumentStatus(QObject):
         super().__init__(parent)
         self.session = session
         self.doc_list = doc_list
-        self.curator_label = QLabel(f"Curator: <b>{session.annotator}</b>")
+        self.curator_label = QLabel(f"Curator: <b>{escape(session.annotator)}</b>")
         self.curator_label.setToolTip("Stored with every annotation and status (--annotator)")
         self.position_label = QLabel()
         self.counts_label = QLabel()
