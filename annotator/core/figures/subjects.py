@@ -49,7 +49,7 @@ def figure_subjects(
 ) -> list[str]:
     """``in_clause(token, clause) -> bool`` is context.py's clause test; ``doc_places`` the
     document's GPE entities, most mentioned first."""
-    sources = _source_tokens(span)
+    sources = _source_tokens(span, sent)
     in_cl: list[str] = []
     in_sent: list[str] = []
     for ent in sent_ents:
@@ -103,7 +103,7 @@ def _not_a_subject(ent: Span, span: Span, sent: Span, sources: set[int]) -> bool
     )
 
 
-def _source_tokens(span: Span) -> set[int]:
+def _source_tokens(span: Span, sent: Span) -> set[int]:
     """Tokens of whoever reports the figure: the subject of the reporting verb whose
     complement holds the figure ("X said ...", "..., Trend reports")."""
     out: set[int] = set()
@@ -118,7 +118,7 @@ def _source_tokens(span: Span) -> set[int]:
                     out.update(t.i for t in child.subtree)
         tok = head
     # "..., Trend reports" / "..., he said" hangs off the main verb, not above the figure
-    for t in span.sent:
+    for t in sent:
         if t.lower_ in _REPORTING and t.dep_ in ("parataxis", "ccomp", "advcl", "conj"):
             for child in t.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
