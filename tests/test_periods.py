@@ -32,7 +32,7 @@ PHRASES: list[tuple[str, str | None, str | None, str | None, str | None, str]] =
     # the bundled seeds
     ("In 2022", "2023-06-01", "2022", "2022-01-01", "2022-12-31", SEED + "000"),
     ("in 2022", "2023-11-02", "2022", "2022-01-01", "2022-12-31", SEED + "002"),
-    ("At the end of 2021", None, "as of 2021-12-31", None, "2021-12-31", SEED + "003"),
+    ("At the end of 2021", None, "2021", "2021-01-01", "2021-12-31", SEED + "003"),
     # seed 003 has no date: "this year" cannot be resolved, so no interval
     ("Over the first three months of this year", None, None, None, None, SEED + "003"),
     ("in the first 5 months of 2023", "2023-07-13", "2023-01..2023-05", "2023-01-01",
@@ -56,7 +56,7 @@ PHRASES: list[tuple[str, str | None, str | None, str | None, str | None, str]] =
     ("last year", "2023-08-31", "2022", "2022-01-01", "2022-12-31", MENAFN_CN),
     ("Over the first half of 2023", "2023-08-31", "2023-H1", "2023-01-01", "2023-06-30",
      MENAFN_CN),
-    ("by 2030", "2023-08-31", "as of 2030-12-31", None, "2030-12-31", MENAFN_CN),
+    ("by 2030", "2023-08-31", "as of 2030-12-31", "2030-12-31", "2030-12-31", MENAFN_CN),
     ("this year", "2023-08-31", "2023", "2023-01-01", "2023-12-31", MENAFN_CN),
     ("over the year", "2023-04-20", None, None, None, ASTANA_CN),
     ("April 18", "2023-04-20", "2023-04-18", "2023-04-18", "2023-04-18", ASTANA_CN),
@@ -68,7 +68,7 @@ PHRASES: list[tuple[str, str | None, str | None, str | None, str | None, str]] =
     ("On Wednesday", "2019-08-01", "2019-07-31", "2019-07-31", "2019-07-31", YPOST),
     ("between March 2012 and May 2013", None, "2012-03..2013-05", "2012-03-01", "2013-05-31",
      LLOYDS),
-    ("by the end of 2017", None, "as of 2017-12-31", None, "2017-12-31", LLOYDS),
+    ("by the end of 2017", None, "as of 2017-12-31", "2017-12-31", "2017-12-31", LLOYDS),
     ("the first half of 2014", None, "2014-H1", "2014-01-01", "2014-06-30", LLOYDS),
     # trade statistics offices
     ("From January to September", "2023-10-31", "2023-01..2023-09", "2023-01-01",
@@ -99,7 +99,7 @@ PHRASES: list[tuple[str, str | None, str | None, str | None, str | None, str]] =
     ("for fiscal 2023", "2024-10-31", "FY2023", None, None, APPLE),
     # a day written without its year is the nearest one: here a coming payment date
     ("on November 14", "2024-10-31", "2024-11-14", "2024-11-14", "2024-11-14", APPLE),
-    ("as of November 11", "2024-10-31", "as of 2024-11-11", None, "2024-11-11", APPLE),
+    ("as of November 11", "2024-10-31", "as of 2024-11-11", "2024-11-11", "2024-11-11", APPLE),
 ]  # fmt: skip
 
 
@@ -159,6 +159,8 @@ def test_the_table_has_thirty_phrases_from_news() -> None:
         ("at the end of the first quarter", "2023-06-01", "as_of", "as of 2023-03-31"),
         ("end-2022", None, "as_of", "as of 2022-12-31"),
         ("as at 31 March 2023", None, "as_of", "as of 2023-03-31"),
+        ("so far", "2023-06-01", "as_of", "as of 2023-06-01"),
+        ("Currently", "2024-08-16", "as_of", "as of 2024-08-16"),
         ("in the June quarter", "2023-08-10", "quarter", "2023-Q2"),
         # fiscal years whose dates the text does not give
         ("FY23", None, "fiscal_year", "FY2023"),

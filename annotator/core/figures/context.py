@@ -191,7 +191,7 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     fig.metric = figure_metric(span, root, fig.kind)
     clause = _clause_root(root)
     ents = info.ents(sent)
-    fig.period = _period(doc, span, clause, ents)
+    fig.period = _period(doc, span, clause, ents) or _now(sent, clause)
     if fig.period is not None:
         norm = normalise_period(fig.period, info.doc_date)
         fig.period_norm = norm.to_dict() if norm is not None else None
@@ -270,6 +270,21 @@ _NOT_PERIOD = re.compile(
     r"(?i)^(annually|yearly|monthly|weekly|daily|each|every|a year|a month|a week|a day|"
     r"per |year-on-year|year on year|a year (earlier|ago|before)|.*\bago$|.*\bold$)"
 )
+
+
+_NOW_WORDS = {("currently",), ("presently",), ("now",), ("so", "far"), ("to", "date"),
+              ("at", "present"), ("thus", "far")}  # fmt: skip
+
+
+def _now(sent: Span, clause: Token) -> str | None:
+    """'Currently, there are 15 flights', '740 companies have been registered so far': the
+    figure holds at the article's date."""
+    words = [t.lower_ for t in sent]
+    for i, t in enumerate(sent):
+        for cue in _NOW_WORDS:
+            if tuple(words[i : i + len(cue)]) == cue and _in_clause(t, clause):
+                return sent[i : i + len(cue)].text
+    return None
 
 
 def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str | None:

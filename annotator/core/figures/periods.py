@@ -18,10 +18,11 @@ Kinds and labels (decisions the knowledge base and the facts view rely on):
 * ``cumulative``: a total from a start to an end: "from 2005 to the 1st quarter of 2023"
   -> "2005..2023-Q1"; "since 2005" -> start 2005-01-01, end the document's date (or None),
   label "since 2005"; "so far this year" / "year to date" -> "2023 to date".
-* ``as_of``: a point in time: "at the end of 2021", "as of May 31", "by 2030" -> start None,
-  end the day, label "as of 2021-12-31". News often writes a year's total as "at the end of
-  2021"; a consumer comparing flows (trade, sales) may read an ``as_of`` on 31 December as
-  that year.
+* ``as_of``: a point in time: "as of May 31", "at the end of March", "by the end of 2017",
+  "by 2030", "currently", "so far" -> start and end that day, label "as of 2017-12-31".
+  But "at the end of 2021" (a whole year, no "by") is how news writes that year's total
+  ("At the end of 2021, trade turnover reached $3.2 billion"): it reads as the year 2021,
+  as the seeds' gold does.
 * ``rolling``: a span counted back from the document's date: "the past 12 months", "the
   last five years" -> end the document's date, label "12 months to 2023-06-01".
 * ``fiscal_year``: "fiscal 2023", "FY23", "the 2022/23 financial year", "2022-23": the text
@@ -92,6 +93,8 @@ _MONTH_RE = (
 )
 _NUM_RE = r"(?:\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _YEAR4 = r"(?:1[89]\d\d|20\d\d|2100)"
+_NOW = {"now", "currently", "so far", "to date", "at present", "presently", "as of now",
+        "as of today", "today's", "thus far", "as yet"}  # fmt: skip
 _WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 # what joins the two ends of an interval
 _TO = r"(?:\s*-\s*|\s+(?:to|through|thru|till|until)\s+)"
@@ -488,21 +491,28 @@ def _normalise(s: str, ref: dt.date | None) -> Period | None:
     ) or re.fullmatch(r"(?:the )?(end|close|beginning|start) (?:of )?(.+)", s)
     if m and not re.match(r"(?:at|by) the (?:first|second|third|fourth|same)", s):
         edge = m.group(1)
+        if edge in ("end", "close") and not s.startswith(("by", "as", "until", "till", "up")):
+            year = _year_of(_strip_lead(m.group(2)), ref)
+            if year is not None:
+                # "At the end of 2021, trade reached $3.2 billion": the year's total
+                return _months(year, 1, year, 12)
         inner = _point(m.group(2), ref)
         if inner is None:
             return None
         if edge is None and re.search(r"\b(?:full[- ]year|results)\b", m.group(2)):
             return inner  # "by 2023 full year": by the full year's results, not as of a day
         day = inner.start if edge in ("beginning", "start") else inner.end
-        return Period(None, day, "as_of", f"as of {day}") if day else None
+        return _as_of(day) if day else None
     m = re.fullmatch(r"(?:end|year-end|yearend|year end)[- ](.+)", s)  # "end-2022", "end-June"
     if m:
         inner = _point(m.group(1), ref)
         if inner is not None and inner.end is not None:
-            return Period(None, inner.end, "as_of", f"as of {inner.end}")
+            return _as_of(inner.end)
     if s in ("year-end", "the year-end", "year end", "the end of the year") and ref:
         end = f"{ref.year}-12-31"
-        return Period(None, end, "as_of", f"as of {end}")
+        return _as_of(end)
+    if s in _NOW:
+        return _as_of(_iso(ref)) if ref else None  # "currently", "so far": the article's day
     # totals so far: "so far this year", "year to date", "since the start of the year"
     if re.fullmatch(
         r"(?:so far (?:this|in the) year|this year so far|(?:the )?year[- ]to[- ]date|ytd|"
@@ -536,6 +546,10 @@ def _normalise(s: str, ref: dt.date | None) -> Period | None:
             if p is not None:
                 return p
     return _atom(s, ref)
+
+
+def _as_of(day: str) -> Period:
+    return Period(day, day, "as_of", f"as of {day}")
 
 
 def _point(s: str, ref: dt.date | None) -> Period | None:

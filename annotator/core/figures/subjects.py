@@ -80,7 +80,7 @@ def document_places(doc: Doc) -> list[str]:
 
 
 def _parts(ent: Span) -> list[str]:
-    text = ent.text.strip()
+    text = ent.text.strip(" -–—,.;:")  # "South Korea -" when a dash follows the name
     m = _PAIR.match(text)
     return [m.group(1), m.group(2)] if m else [text]
 
