@@ -224,6 +224,14 @@ FORMS: list[tuple[str, str, str, float, str | None]] = [
     ("India slipped to sixth in the ranking.", "sixth", "rank", 6, None),
     ("They plan to buy 300 locomotives over the next five years.", "five years", "duration", 5,
      "years"),
+    ("Inflation rose to 5pc in May.", "5pc", "percent", 5, "%"),
+    ("The miner raised $US5 million from investors.", "$US5 million", "money", 5e6, "USD"),
+    ("India has dropped to the third spot.", "third spot", "rank", 3, None),
+    ("Denmark jumped from 25th to 20th in the table.", "20th", "rank", 20, None),
+    ("Third-ranked England can regain the lead.", "Third-ranked", "rank", 3, None),
+    ("The tower offers 250,000 sq ft of offices.", "250,000 sq ft", "measure", 250000, "sq ft"),
+    ("Busan is one of the five biggest seaports in the world.", "five biggest seaports", "count",
+     5, "seaports"),
 ]  # fmt: skip
 
 
@@ -440,6 +448,24 @@ def test_dates_and_codes_are_not_figures(nlp: Language, text: str) -> None:
     ],
 )
 def test_rupees_are_the_countrys_the_document_names(nlp: Language, text: str, unit: str) -> None:
+    (fig,) = figures_of(nlp, text)
+    assert (fig.kind, fig.unit) == ("money", unit)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("The Australian miner, listed on the ASX, made a $3.5 billion profit.", "AUD"),
+        ("Toronto-based Shopify, Canada's largest tech firm, earned $1 billion.", "CAD"),
+        ("Apple made a $3.5 billion profit; Australian sales were strong.", "USD"),
+        ("The Australian miner, listed on the ASX, paid US$3.5 billion.", "USD"),
+        ("The Australian miner, listed on the ASX, paid A$3.5 billion.", "AUD"),
+    ],
+)
+def test_a_bare_dollar_is_the_local_one_where_the_document_is_plainly_local(
+    nlp: Language, text: str, unit: str
+) -> None:
     (fig,) = figures_of(nlp, text)
     assert (fig.kind, fig.unit) == ("money", unit)
 

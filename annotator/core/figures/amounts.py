@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _TOKEN_RE = re.compile(
-    r"^(?P<pre>[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?)?(?P<num>" + _NUM + r")"
+    r"^(?P<pre>[A-Za-z.]{0,4}\$|\$(?:US|A|NZ|C|HK|S)|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?)?"
+    r"(?P<num>" + _NUM + r")"
     r"(?P<suf>[A-Za-z%°/²³.]+)?$"
 )
 _NUM_RE = re.compile(r"^(?:" + _NUM + r")$")
@@ -90,7 +91,13 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
         if t.is_space:
             continue  # "34\npercent": a line break is no word between number and unit
         text = t.text
-        if text[:1] == "+" and len(text) > 1 and text[1].isdigit():
+        m = _DOLLAR_QUALIFIER.match(text)
+        if m and pieces and pieces[-1].text == "$" and pieces[-1].end == t.idx:
+            # "$US5 million": the tokenizer splits "$" from "US5"
+            q = m.group(1)
+            pieces.append(_Piece(q, q.lower(), t.idx, t.idx + len(q), t.i))
+            _split_token(text[len(q) :], t.idx + len(q), t.i, pieces)
+        elif text[:1] == "+" and len(text) > 1 and text[1].isdigit():
             # "+29.5%": the sign is a change, the rest an amount
             pieces.append(_Piece("+", "+", t.idx, t.idx + 1, t.i))
             _split_token(text[1:], t.idx + 1, t.i, pieces)
@@ -108,6 +115,7 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
     return pieces
 
 
+_DOLLAR_QUALIFIER = re.compile(r"^(US|A|NZ|C|HK|S)(?=\d)")
 _END_SPLIT = {*_SCALES, *_LOOSE_SCALES, *_TABLES["measure"], *_TABLES["cur"], *_TABLES["dur"]}
 
 
@@ -277,6 +285,14 @@ def _read(
         j += 1
         if j < n and pieces[j].low == "." and pieces[j].start == pieces[j - 1].end:
             j += 1  # "Rs. 500": the tokenizer splits the abbreviation's full stop off
+        elif (
+            code == "USD"
+            and j < n
+            and pieces[j].start == pieces[j - 1].end
+            and "$" + pieces[j].low in _CUR_PREFIX
+        ):
+            cur = _CUR_PREFIX["$" + pieces[j].low]  # "$US5", "$A3" split by the tokenizer
+            j += 1
         if j >= n:
             return None
     num = _read_number(pieces, j)

@@ -70,6 +70,25 @@ _RUPEE_COUNTRIES = {
 }
 
 
+_DOLLAR_COUNTRIES = {
+    "USD": re.compile(
+        r"\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|New York|"
+        r"Wall Street|Nasdaq|NYSE|California|Texas)\b"
+    ),
+    "AUD": re.compile(
+        r"\b(?:Australia|Australian|Australians|ASX|Sydney|Melbourne|Brisbane|Perth|"
+        r"Canberra|Adelaide|Queensland|NSW|New South Wales)\b"
+    ),
+    "CAD": re.compile(
+        r"\b(?:Canada|Canadian|Canadians|Toronto|Ottawa|Montreal|Vancouver|TSX|Alberta|"
+        r"Ontario|Quebec)\b"
+    ),
+    "NZD": re.compile(r"\b(?:New Zealand|Auckland|Wellington|NZX)\b"),
+    "SGD": re.compile(r"\b(?:Singapore|Singaporean|SGX)\b"),
+    "HKD": re.compile(r"\b(?:Hong Kong|HKEX)\b"),
+}
+
+
 @dataclass
 class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
@@ -89,6 +108,19 @@ class _DocInfo:
         if self._places is None:
             self._places = document_places(self.doc)
         return self._places
+
+    _dollar: str | None = None
+
+    def dollar(self) -> str:
+        """The dollar a bare "$" means: the local one where the document is plainly about
+        Australia, Canada, New Zealand, Singapore or Hong Kong (two mentions or more, and
+        more than of the United States); else the US dollar."""
+        if self._dollar is None:
+            counts = {code: len(rx.findall(self.text)) for code, rx in _DOLLAR_COUNTRIES.items()}
+            best = max(counts, key=lambda code: counts[code])
+            local = best != "USD" and counts[best] >= 2 and counts[best] > counts["USD"]
+            self._dollar = best if local else "USD"
+        return self._dollar
 
     def rupee(self) -> str:
         """The rupee a document means by "Rs": the country it names most (India's if none)."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_POSITION_WORDS = {"spot", "place", "position", "slot", "ranked", "placed", "seeded"}
 _PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
 
 # The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
@@ -174,8 +175,9 @@ def _figure_at(
     if kind == "measure" and rd.has_hyphen_unit and nxt_lower == "-":
         return None, rd.last
     if kind == "rank":
-        before_to = doc[first_tok.i - 2].lower_ if first_tok.i >= 2 else ""
-        rank_move = prev_lower == "to" and before_to in _RANK_MOVES
+        # "slipped to sixth", "jumping from 25th to 20th", "up two places to 17th"
+        recent = {t.lower_ for t in doc[max(0, first_tok.i - 5) : first_tok.i]}
+        rank_move = prev_lower in ("to", "from") and bool(recent & _RANK_MOVES)
         unit, end_tok = _rank(doc, first_tok, "ranked" if rank_move else prev_lower)
         if end_tok is None:
             return None, rd.last
@@ -197,6 +199,8 @@ def _figure_at(
     text = info.text[start:end]
     if unit == "INR" and "₹" not in text and "INR" not in text:
         unit = info.rupee()  # "Rs" and "rupees" are Pakistan's, Sri Lanka's, Nepal's too
+    elif unit == "USD" and text[:1] == "$" and not text.startswith("$US"):
+        unit = info.dollar()  # a bare "$" in Australian news is the Australian dollar
     fig = Figure(start, end, text, kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
@@ -224,6 +228,8 @@ def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | 
         else:
             return None, None
     elif not (j < len(doc) and doc[j].tag_ == "JJS"):
+        if j < len(doc) and doc[j].lower_ in _POSITION_WORDS:
+            return None, doc[j]  # "the third spot", "fifth place", "third-ranked England"
         if prev_lower in _RANK_VERBS:
             return None, first
         return None, None
@@ -253,7 +259,10 @@ def _count(
 ) -> tuple[str | None, Token] | None:
     """Counted noun of a bare number, or None when the number is not a figure."""
     if rd.word_number and not rd.scaled:
-        if rd.value == 1 or prev_lower in _POSSESSIVE:
+        # "one of the five biggest seaports" counts; "the two countries" refers
+        superlative = nxt is not None and nxt.tag_ == "JJS"
+        partitive = first.i >= 2 and doc[first.i - 2].lower_ == "of"
+        if rd.value == 1 or (prev_lower in _POSSESSIVE and not (superlative and partitive)):
             return None
         if nxt is not None and nxt.lower_ == "of":
             return None

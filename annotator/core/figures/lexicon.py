@@ -37,7 +37,8 @@ _SCALES = {
 _LOOSE_SCALES = {"m": 1e6, "b": 1e9, "k": 1e3}
 
 _CUR_PREFIX = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD",
+    "$": "USD", "$us": "USD", "$a": "AUD", "$nz": "NZD", "$c": "CAD", "$hk": "HKD",
+    "$s": "SGD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD",
     "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "hk$": "HKD", "hkd": "HKD",
     "nz$": "NZD", "nzd": "NZD", "s$": "SGD", "sgd": "SGD", "nt$": "TWD", "twd": "TWD",
     "r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "€": "EUR", "eur": "EUR",
@@ -103,7 +104,7 @@ _CENT_WORDS = {"cents", "cent", "cts", "pence", "p"}
 _PERCENT = {
     "%": "%", "percent": "%", "per cent": "%", "pct": "%", "per-cent": "%",
     "percentage points": "pp", "percentage point": "pp", "pp": "pp", "p.p.": "pp",
-    "p.p": "pp", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
+    "p.p": "pp", "pc": "%", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
     "per cent points": "pp", "basis points": "bp", "basis point": "bp", "bp": "bp",
     "bps": "bp",
 }  # fmt: skip
@@ -122,6 +123,19 @@ for _names, _canon, _factor in [
     (("km2", "sq km", "square kilometres", "square kilometers", "km²"), "km2", 1.0),
     (("hectares", "hectare", "ha"), "ha", 1.0),
     (("acres", "acre"), "acres", 1.0),
+    (("sq ft", "square feet", "square foot", "sq. ft", "sqft"), "sq ft", 1.0),
+    (
+        ("sq m", "square metres", "square meters", "square metre", "square meter", "m2", "m²"),
+        "m2",
+        1.0,
+    ),
+    (("knots",), "knots", 1.0),
+    (("megalitres", "megaliters", "megalitre"), "l", 1e6),
+    (("gigalitres", "gigaliters", "gigalitre"), "l", 1e9),
+    (("millilitres", "milliliters", "ml"), "ml", 1.0),
+    (("milligrams", "mg"), "mg", 1.0),
+    (("mtpa",), "t", 1e6),
+    (("cubic feet",), "ft3", 1.0),
     (("cubic metres", "cubic meters", "cubic metre", "cubic meter", "m3", "m³", "cu m"), "m3", 1),
     (("bcm",), "m3", 1e9),
     (("tonnes", "tonne", "tons", "ton", "t", "metric tons", "metric tonnes"), "t", 1.0),
@@ -190,7 +204,9 @@ def _words(phrase: str) -> tuple[str, ...]:
 # How a phrase splits into pieces (see amounts.py); table keys are split the same way.
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+\.\d+|\d+(?:\.\d+)?|\.\d+"
 _SPLIT_RE = re.compile(
-    r"\d+(?:st|nd|rd|th)\b|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|" + _NUM + r"|%|[°][CF]?|"
+    r"\d+(?:st|nd|rd|th)\b|\$(?:US|A|NZ|C|HK|S)(?=\d)|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|"
+    + _NUM
+    + r"|%|[°][CF]?|"
     r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\.?|\S",
 )
 
