@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.core.figures.figure import Figure
@@ -23,7 +23,7 @@ from annotator.core.figures.lexicon import (
 )
 from annotator.core.figures.metric import figure_metric
 from annotator.core.figures.periods import normalise_period
-from annotator.core.figures.subjects import document_places, figure_subjects
+from annotator.core.figures.subjects import document_places, figure_subjects, sentence_sources
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -103,6 +103,14 @@ class _DocInfo:
     _ents: list[Span] | None = None
     _rupee: str | None = None
     _places: list[str] | None = None
+
+    _reporters: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def reporters(self, sent: Span) -> frozenset[int]:
+        found = self._reporters.get(sent.start)
+        if found is None:
+            found = self._reporters[sent.start] = sentence_sources(sent)
+        return found
 
     def places(self) -> list[str]:
         if self._places is None:
@@ -227,7 +235,9 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     if fig.period is not None:
         norm = normalise_period(fig.period, info.doc_date)
         fig.period_norm = norm.to_dict() if norm is not None else None
-    fig.subjects = figure_subjects(span, clause, sent, ents, _in_clause, info.places())
+    fig.subjects = figure_subjects(
+        span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent)
+    )
 
 
 def _change(
@@ -308,9 +318,14 @@ _NOW_WORDS = {("currently",), ("presently",), ("now",), ("so", "far"), ("to", "d
               ("at", "present"), ("thus", "far")}  # fmt: skip
 
 
+_NOW_RE = re.compile(r"(?i)\b(?:currently|presently|now|so far|to date|at present|thus far)\b")
+
+
 def _now(sent: Span, clause: Token) -> str | None:
     """'Currently, there are 15 flights', '740 companies have been registered so far': the
     figure holds at the article's date."""
+    if not _NOW_RE.search(sent.text):
+        return None  # most sentences: no need to look at their tokens
     words = [t.lower_ for t in sent]
     for i, t in enumerate(sent):
         for cue in _NOW_WORDS:

@@ -63,9 +63,11 @@ class Period:
         return asdict(self)
 
 
+@lru_cache(maxsize=8192)
 def normalise_period(text: str, doc_date: str | None = None) -> Period | None:
     """The interval a period phrase names, relative words resolved against ``doc_date``
-    (ISO ``YYYY-MM-DD``; a longer ISO timestamp is cut to its date)."""
+    (ISO ``YYYY-MM-DD``; a longer ISO timestamp is cut to its date). Cached: news repeats
+    its periods, and a Period is immutable."""
     ref = _parse_ref(doc_date)
     return _normalise(_clean(text), ref)
 

@@ -46,10 +46,12 @@ def figure_subjects(
     sent_ents: list[Span],
     in_clause: object,
     doc_places: list[str],
+    reporters: frozenset[int] = frozenset(),
 ) -> list[str]:
     """``in_clause(token, clause) -> bool`` is context.py's clause test; ``doc_places`` the
-    document's GPE entities, most mentioned first."""
-    sources = _source_tokens(span, sent)
+    document's GPE entities, most mentioned first; ``reporters`` the sentence's
+    (``sentence_sources``)."""
+    sources = _source_tokens(span, sent) | reporters
     in_cl: list[str] = []
     in_sent: list[str] = []
     for ent in sent_ents:
@@ -117,10 +119,16 @@ def _source_tokens(span: Span, sent: Span) -> set[int]:
                 if child.dep_ in ("nsubj", "nsubjpass", "agent"):
                     out.update(t.i for t in child.subtree)
         tok = head
-    # "..., Trend reports" / "..., he said" hangs off the main verb, not above the figure
+    return out
+
+
+def sentence_sources(sent: Span) -> frozenset[int]:
+    """Reporters of a whole sentence: "..., Trend reports" / "..., he said" hang off the
+    main verb, not above the figure. One answer per sentence (callers cache it)."""
+    out: set[int] = set()
     for t in sent:
         if t.lower_ in _REPORTING and t.dep_ in ("parataxis", "ccomp", "advcl", "conj"):
             for child in t.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     out.update(c.i for c in child.subtree)
-    return out
+    return frozenset(out)
