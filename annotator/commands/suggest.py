@@ -151,6 +151,7 @@ FIGURE_FIELDS = (
     "approx",
     "metric",
     "period",
+    "period_norm",
     "subjects",
 )
 
@@ -184,7 +185,10 @@ def figures(db: str, fmt: str, origin: str) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=FIGURE_FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in records:
-        writer.writerow(safe_record({**r, "subjects": "; ".join(r["subjects"])}))
+        norm = (r["period_norm"] or {}).get("label")  # the interval's label, e.g. 2023-Q1
+        writer.writerow(
+            safe_record({**r, "period_norm": norm, "subjects": "; ".join(r["subjects"])})
+        )
 
 
 def _figure_records(store: Any, origin: str) -> Any:
@@ -212,5 +216,6 @@ def _figure_records(store: Any, origin: str) -> Any:
                 "approx": bool(attrs.get("approx", False)),
                 "metric": attrs.get("metric"),
                 "period": attrs.get("period"),
+                "period_norm": attrs.get("period_norm"),
                 "subjects": list(attrs.get("subjects") or []),
             }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.core.figures.figure import Figure
@@ -16,16 +16,14 @@ from annotator.core.figures.lexicon import (
     _CHANGE_AFTER_WORDS,
     _CHANGE_BEFORE,
     _CLAUSE_DEPS,
-    _CLIMB_DEPS,
     _COMPARATIVES,
-    _GENERIC_METRIC,
-    _MODIFIER_DEPS,
-    _QUANTITY_VERBS,
     _RATE_ADJ,
     _RATE_ADVERBS,
-    _SUBJECT_LABELS,
     _words,
 )
+from annotator.core.figures.metric import figure_metric
+from annotator.core.figures.periods import normalise_period
+from annotator.core.figures.subjects import document_places, figure_subjects, sentence_sources
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -64,6 +62,33 @@ def _matcher(vocab: Vocab) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
     return matcher, labels
 
 
+_RUPEE_COUNTRIES = {
+    "INR": re.compile(r"\b(?:India|Indian|New Delhi|Delhi|Mumbai|Bengaluru|Chennai)\b"),
+    "PKR": re.compile(r"\b(?:Pakistan|Pakistani|Karachi|Lahore|Islamabad)\b"),
+    "LKR": re.compile(r"\b(?:Sri Lanka|Sri Lankan|Colombo)\b"),
+    "NPR": re.compile(r"\b(?:Nepal|Nepalese|Nepali|Kathmandu)\b"),
+}
+
+
+_DOLLAR_COUNTRIES = {
+    "USD": re.compile(
+        r"\b(?:U\.S\.|US|USA|United States|American|Americans|Washington|New York|"
+        r"Wall Street|Nasdaq|NYSE|California|Texas)\b"
+    ),
+    "AUD": re.compile(
+        r"\b(?:Australia|Australian|Australians|ASX|Sydney|Melbourne|Brisbane|Perth|"
+        r"Canberra|Adelaide|Queensland|NSW|New South Wales)\b"
+    ),
+    "CAD": re.compile(
+        r"\b(?:Canada|Canadian|Canadians|Toronto|Ottawa|Montreal|Vancouver|TSX|Alberta|"
+        r"Ontario|Quebec)\b"
+    ),
+    "NZD": re.compile(r"\b(?:New Zealand|Auckland|Wellington|NZX)\b"),
+    "SGD": re.compile(r"\b(?:Singapore|Singaporean|SGX)\b"),
+    "HKD": re.compile(r"\b(?:Hong Kong|HKEX)\b"),
+}
+
+
 @dataclass
 class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
@@ -73,8 +98,45 @@ class _DocInfo:
     labels: dict[int, tuple[str, str]]
     # Doc.text joins every token anew on each access: read it once.
     text: str = ""
+    doc_date: str | None = None
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
+    _rupee: str | None = None
+    _places: list[str] | None = None
+
+    _reporters: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def reporters(self, sent: Span) -> frozenset[int]:
+        found = self._reporters.get(sent.start)
+        if found is None:
+            found = self._reporters[sent.start] = sentence_sources(sent)
+        return found
+
+    def places(self) -> list[str]:
+        if self._places is None:
+            self._places = document_places(self.doc)
+        return self._places
+
+    _dollar: str | None = None
+
+    def dollar(self) -> str:
+        """The dollar a bare "$" means: the local one where the document is plainly about
+        Australia, Canada, New Zealand, Singapore or Hong Kong (two mentions or more, and
+        more than of the United States); else the US dollar."""
+        if self._dollar is None:
+            counts = {code: len(rx.findall(self.text)) for code, rx in _DOLLAR_COUNTRIES.items()}
+            best = max(counts, key=lambda code: counts[code])
+            local = best != "USD" and counts[best] >= 2 and counts[best] > counts["USD"]
+            self._dollar = best if local else "USD"
+        return self._dollar
+
+    def rupee(self) -> str:
+        """The rupee a document means by "Rs": the country it names most (India's if none)."""
+        if self._rupee is None:
+            counts = {code: len(rx.findall(self.text)) for code, rx in _RUPEE_COUNTRIES.items()}
+            best = max(counts, key=lambda code: counts[code])
+            self._rupee = best if counts[best] > counts["INR"] else "INR"
+        return self._rupee
 
     def sent(self, i: int) -> Span:
         if self._sent_starts is None:
@@ -166,11 +228,16 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     root = span.root
     sent = info.sent(root.i)
     fig.change = _change(doc, span, root, after)
-    fig.metric = _metric(doc, span, root)
+    fig.metric = figure_metric(span, root, fig.kind)
     clause = _clause_root(root)
     ents = info.ents(sent)
-    fig.period = _period(doc, span, clause, ents)
-    fig.subjects = _subjects(clause, ents)
+    fig.period = _period(doc, span, clause, ents) or _now(sent, clause)
+    if fig.period is not None:
+        norm = normalise_period(fig.period, info.doc_date)
+        fig.period_norm = norm.to_dict() if norm is not None else None
+    fig.subjects = figure_subjects(
+        span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent)
+    )
 
 
 def _change(
@@ -218,76 +285,6 @@ def _change(
     return ", ".join(parts) if parts else None
 
 
-def _np_text(noun: Token) -> str | None:
-    """'the trade turnover' -> 'trade turnover'; drops articles, possessives, entity adjectives."""
-    keep = []
-    for t in noun.lefts:
-        if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ not in _SUBJECT_LABELS:
-            subtree = t.doc[t.left_edge.i : t.right_edge.i + 1]
-            if any(c.dep_ == "poss" for c in subtree):
-                continue
-            keep.extend(x for x in subtree if x.dep_ not in ("det", "poss", "case", "punct"))
-    keep.append(noun)
-    keep = [t for t in keep if not (t.is_digit or t.like_num)]
-    if not keep:
-        return None
-    keep.sort(key=lambda t: t.i)
-    # "Trade turnover ..." at the start of a sentence is still "trade turnover"
-    words = [
-        t.text.lower() if t.is_sent_start and t.pos_ != "PROPN" and not t.is_upper else t.text
-        for t in keep
-    ]
-    text = " ".join(words)
-    text = text.replace(" - ", "-")
-    return text or None
-
-
-def _metric(doc: Doc, span: Span, root: Token) -> str | None:
-    tok = root
-    for _ in range(6):
-        head = tok.head
-        if head is tok:
-            return None
-        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-            noun = head.head
-            if (
-                noun.lower_ not in _GENERIC_METRIC
-                and noun.lower_ not in _CHANGE_BEFORE
-                and not (span.start <= noun.i < span.end)
-            ):
-                return _np_text(noun)
-            tok = noun
-            continue
-        if tok.dep_ in _MODIFIER_DEPS and head.pos_ in ("NOUN", "PROPN") and head.i >= span.end:
-            return None  # "a 1 GW plant": the figure describes the noun
-        if head.pos_ in ("VERB", "AUX"):
-            if head.lower_ not in _QUANTITY_VERBS:
-                return None
-            for child in head.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.i not in range(
-                    span.start, span.end
-                ):
-                    return _subject_metric(child)
-            return None
-        if tok.dep_ in _CLIMB_DEPS:
-            tok = head
-            continue
-        return None
-    return None
-
-
-def _subject_metric(subj: Token) -> str | None:
-    if subj.pos_ == "PRON" or subj.ent_type_ in _SUBJECT_LABELS or subj.pos_ == "PROPN":
-        return None
-    if subj.lower_ in _GENERIC_METRIC:
-        for prep in subj.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
-                        return _np_text(pobj)
-    return _np_text(subj)
-
-
 def _clause_root(tok: Token) -> Token:
     for _ in range(12):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ in _CLAUSE_DEPS:
@@ -315,6 +312,26 @@ _NOT_PERIOD = re.compile(
     r"(?i)^(annually|yearly|monthly|weekly|daily|each|every|a year|a month|a week|a day|"
     r"per |year-on-year|year on year|a year (earlier|ago|before)|.*\bago$|.*\bold$)"
 )
+
+
+_NOW_WORDS = {("currently",), ("presently",), ("now",), ("so", "far"), ("to", "date"),
+              ("at", "present"), ("thus", "far")}  # fmt: skip
+
+
+_NOW_RE = re.compile(r"(?i)\b(?:currently|presently|now|so far|to date|at present|thus far)\b")
+
+
+def _now(sent: Span, clause: Token) -> str | None:
+    """'Currently, there are 15 flights', '740 companies have been registered so far': the
+    figure holds at the article's date."""
+    if not _NOW_RE.search(sent.text):
+        return None  # most sentences: no need to look at their tokens
+    words = [t.lower_ for t in sent]
+    for i, t in enumerate(sent):
+        for cue in _NOW_WORDS:
+            if tuple(words[i : i + len(cue)]) == cue and _in_clause(t, clause):
+                return sent[i : i + len(cue)].text
+    return None
 
 
 def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str | None:
@@ -346,17 +363,3 @@ def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str |
         return None
     _score, s, e = min(cands)
     return doc[s:e].text
-
-
-def _subjects(clause: Token, sent_ents: list[Span]) -> list[str]:
-    in_clause: list[str] = []
-    in_sent: list[str] = []
-    for ent in sent_ents:
-        if ent.label_ not in _SUBJECT_LABELS:
-            continue
-        text = ent.text
-        if text not in in_sent:
-            in_sent.append(text)
-        if _in_clause(ent.root, clause) and text not in in_clause:
-            in_clause.append(text)
-    return in_clause or in_sent

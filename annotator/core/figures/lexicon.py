@@ -37,7 +37,8 @@ _SCALES = {
 _LOOSE_SCALES = {"m": 1e6, "b": 1e9, "k": 1e3}
 
 _CUR_PREFIX = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD",
+    "$": "USD", "$us": "USD", "$a": "AUD", "$nz": "NZD", "$c": "CAD", "$hk": "HKD",
+    "$s": "SGD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "c$": "CAD", "ca$": "CAD",
     "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "hk$": "HKD", "hkd": "HKD",
     "nz$": "NZD", "nzd": "NZD", "s$": "SGD", "sgd": "SGD", "nt$": "TWD", "twd": "TWD",
     "r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "€": "EUR", "eur": "EUR",
@@ -49,7 +50,15 @@ _CUR_PREFIX = {
     "tjs": "TJS", "tmt": "TMT", "mnt": "MNT", "pln": "PLN", "huf": "HUF", "czk": "CZK",
     "sek": "SEK", "nok": "NOK", "dkk": "DKK", "zar": "ZAR", "idr": "IDR", "myr": "MYR",
     "thb": "THB", "vnd": "VND", "ils": "ILS", "qar": "QAR", "kwd": "KWD", "egp": "EGP",
+    "ron": "RON", "bgn": "BGN", "hrk": "HRK", "isk": "ISK", "rsd": "RSD", "mdl": "MDL",
+    "eek": "EEK", "kes": "KES", "ngn": "NGN", "ghs": "GHS", "zmw": "ZMW", "etb": "ETB",
+    "ugx": "UGX", "tzs": "TZS", "pkr": "PKR", "lkr": "LKR", "npr": "NPR", "bdt": "BDT",
+    "mop": "MOP", "jod": "JOD", "bhd": "BHD", "omr": "OMR", "iqd": "IQD", "irr": "IRR",
+    "lbp": "LBP", "dzd": "DZD", "tnd": "TND", "ars": "ARS", "clp": "CLP", "uyu": "UYU",
+    "jd": "JOD", "kd": "KWD", "rm": "MYR", "rp": "IDR", "dh": "AED", "dhs": "AED",
 }  # fmt: skip
+# Written this way (not upper case) and still a currency: "Rs 500", "Rp 5 trillion", "Dh10".
+_CUR_PREFIX_MIXED = {"Rs", "Rs.", "Rp", "Dh", "Dhs"}
 # ISO codes and "Rs" must be written as such (upper case) to count as a prefix: "try", "gel",
 # "amd" are ordinary words too.
 _CUR_PREFIX_CASED = {k for k in _CUR_PREFIX if k.isalpha() and k not in {"stg"}}
@@ -77,19 +86,25 @@ _CUR_SUFFIX = {
     "dram": "AMD", "somoni": "TJS", "dirhams": "AED", "dirham": "AED", "riyals": "SAR",
     "riyal": "SAR", "zlotys": "PLN", "zloty": "PLN", "forints": "HUF", "forint": "HUF",
     "rand": "ZAR", "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND",
-    "tugriks": "MNT", "shekels": "ILS",
+    "tugriks": "MNT", "shekels": "ILS", "kroons": "EEK", "kroon": "EEK", "lei": "RON",
+    "leva": "BGN", "kuna": "HRK", "naira": "NGN", "cedis": "GHS", "taka": "BDT",
+    "patacas": "MOP", "kronor": "SEK", "swedish kronor": "SEK", "norwegian kroner": "NOK",
+    "danish kroner": "DKK", "pence": "GBP", "p": "GBP", "pakistani rupees": "PKR",
+    "sri lankan rupees": "LKR", "nepalese rupees": "NPR", "jordanian dinars": "JOD",
+    "kuwaiti dinars": "KWD", "mexican pesos": "MXN", "philippine pesos": "PHP",
+    "argentine pesos": "ARS", "emirati dirhams": "AED", "uae dirhams": "AED",
 }  # fmt: skip
 for _adj, _code in _DOLLAR_ADJ.items():
     _CUR_SUFFIX[f"{_adj} dollars"] = _code
     _CUR_SUFFIX[f"{_adj} dollar"] = _code
 
 # US cents, as share prices and dividends are quoted ("98 cents", Reuters' "21 cts").
-_CENT_WORDS = {"cents", "cent", "cts"}
+_CENT_WORDS = {"cents", "cent", "cts", "pence", "p"}
 
 _PERCENT = {
     "%": "%", "percent": "%", "per cent": "%", "pct": "%", "per-cent": "%",
     "percentage points": "pp", "percentage point": "pp", "pp": "pp", "p.p.": "pp",
-    "p.p": "pp", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
+    "p.p": "pp", "pc": "%", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
     "per cent points": "pp", "basis points": "bp", "basis point": "bp", "bp": "bp",
     "bps": "bp",
 }  # fmt: skip
@@ -108,6 +123,19 @@ for _names, _canon, _factor in [
     (("km2", "sq km", "square kilometres", "square kilometers", "km²"), "km2", 1.0),
     (("hectares", "hectare", "ha"), "ha", 1.0),
     (("acres", "acre"), "acres", 1.0),
+    (("sq ft", "square feet", "square foot", "sq. ft", "sqft"), "sq ft", 1.0),
+    (
+        ("sq m", "square metres", "square meters", "square metre", "square meter", "m2", "m²"),
+        "m2",
+        1.0,
+    ),
+    (("knots",), "knots", 1.0),
+    (("megalitres", "megaliters", "megalitre"), "l", 1e6),
+    (("gigalitres", "gigaliters", "gigalitre"), "l", 1e9),
+    (("millilitres", "milliliters", "ml"), "ml", 1.0),
+    (("milligrams", "mg"), "mg", 1.0),
+    (("mtpa",), "t", 1e6),
+    (("cubic feet",), "ft3", 1.0),
     (("cubic metres", "cubic meters", "cubic metre", "cubic meter", "m3", "m³", "cu m"), "m3", 1),
     (("bcm",), "m3", 1e9),
     (("tonnes", "tonne", "tons", "ton", "t", "metric tons", "metric tonnes"), "t", 1.0),
@@ -118,6 +146,8 @@ for _names, _canon, _factor in [
     (("litres", "liters", "litre", "liter"), "l", 1.0),
     (("barrels", "barrel", "bbl"), "barrels", 1.0),
     (("bpd", "b/d"), "barrels", 1.0),
+    (("kb/d", "kbd", "kbpd"), "barrels", 1e3),
+    (("mb/d", "mbd", "mbpd", "mmbpd", "mmb/d"), "barrels", 1e6),
     (("w", "watts"), "W", 1.0),
     (("kw", "kilowatts", "kilowatt"), "kW", 1.0),
     (("mw", "megawatts", "megawatt"), "MW", 1.0),
@@ -172,12 +202,18 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 
 # How a phrase splits into pieces (see amounts.py); table keys are split the same way.
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+\.\d+|\d+(?:\.\d+)?|\.\d+"
 _SPLIT_RE = re.compile(
-    r"\d+(?:st|nd|rd|th)\b|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|" + _NUM + r"|%|[°][CF]?|"
+    r"\d+(?:st|nd|rd|th)\b|\$(?:US|A|NZ|C|HK|S)(?=\d)|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|"
+    + _NUM
+    + r"|%|[°][CF]?|"
     r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\.?|\S",
 )
 
+# every key also as its pieces ("mb/d" -> "mb / d"), the form a typed amount splits into
+for _table in _TABLES.values():
+    for _key, _val in list(_table.items()):
+        _table.setdefault(" ".join(_words(_key)), _val)
 _MAXLEN = {name: max(len(_words(k)) for k in table) for name, table in _TABLES.items()}
 
 
@@ -248,10 +284,17 @@ _GENERIC_METRIC = {
     "volume", "value", "amount", "level", "total", "number", "size", "sum", "figure",
     "record", "high", "indicator", "share", "rate", "index", "portion", "part", "proportion",
 }  # fmt: skip
-_PERIOD_BLOCK = {"first", "last", "past", "next", "previous", "coming", "recent", "preceding",
-                 "following", "initial", "final", "latest"}  # fmt: skip
+# "the first 5 months of 2023" is a period of the calendar; "over the next five years" and
+# "in the past 12 months" are spans of time (durations) unless "of" ties them to a year.
+_PERIOD_BLOCK = {"first", "initial", "final", "opening", "closing"}
+_SPAN_WORDS = {"last", "past", "next", "previous", "coming", "recent", "preceding", "following",
+               "latest"}  # fmt: skip
 _RANK_VERBS = {"ranked", "ranks", "rank", "ranking", "finished", "placed", "came", "come",
                "finishing", "placing", "coming"}  # fmt: skip
+# "slipped to sixth", "rose to third": a move in a ranking
+_RANK_MOVES = {"slipped", "slips", "fell", "falls", "dropped", "drops", "rose", "rises",
+               "climbed", "climbs", "moved", "moves", "jumped", "jumps", "returned",
+               "advanced", "sank", "slid", "slumped", "tumbled", "surged", "leapt"}  # fmt: skip
 _SUPERLATIVE_WORDS = {"most", "least"}
 _POSSESSIVE = {"the", "these", "those", "its", "their", "his", "her", "our", "my", "your",
                "both", "all", "every", "each"}  # fmt: skip
