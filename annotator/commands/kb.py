@@ -192,15 +192,15 @@ def add_cmd(
     except KBError as exc:
         raise click.BadParameter(str(exc), param_hint="--id") from exc
     with project(db, create=True) as store:
-        key = key or entity_key(external)
-        if key and entity_by_key(store, key) is not None:
-            raise click.ClickException(f"key {key} is already in the knowledge base")
         for scheme, value in external.items():
             other = entity_by_external_id(store, scheme, value)
             if other is not None:
                 raise click.ClickException(
                     f"{scheme}:{value} is already the id of {other.key} ({other.name!r})"
                 )
+        key = key or entity_key(external)
+        if key and entity_by_key(store, key) is not None:
+            raise click.ClickException(f"key {key} is already in the knowledge base")
         e = add_entity(
             store,
             name,

@@ -20,7 +20,7 @@ so a Wikidata extract of a million entities imports in bounded memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,11 +119,11 @@ def import_kb(
             on_problem(rejection)
 
     try:
-        for batch in _batches(records, problem):
+        for batch in _batches(records):
             with store.transaction():
                 counts = _import_batch(conn, path.name, batch, problem, report)
                 store.log(annotator, None, "kb_import", file=path.name, **counts)
-            report.read += len(batch)
+            report.read += sum(1 for r in batch if not isinstance(r, Rejection))
             if on_progress:
                 on_progress(report)
     except KeyboardInterrupt:
@@ -156,17 +156,19 @@ def import_records(
 
 
 def _batches(
-    records: Iterator[EntityRecord | Rejection], problem: Callable[[Rejection], None]
-) -> Iterator[list[EntityRecord]]:
-    batch: list[EntityRecord] = []
+    records: Iterator[EntityRecord | Rejection],
+) -> Iterator[list[EntityRecord | Rejection]]:
+    """Batches of BATCH records, with the rejections among them (reported in line
+    order)."""
+    batch: list[EntityRecord | Rejection] = []
+    size = 0
     for item in records:
-        if isinstance(item, Rejection):
-            problem(item)
-            continue
         batch.append(item)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
+        if not isinstance(item, Rejection):
+            size += 1
+            if size >= BATCH:
+                yield batch
+                batch, size = [], 0
     if batch:
         yield batch
 
@@ -174,7 +176,7 @@ def _batches(
 def _import_batch(
     conn: sqlite3.Connection,
     file: str,
-    batch: list[EntityRecord],
+    batch: Sequence[EntityRecord | Rejection],
     problem: Callable[[Rejection], None],
     report: KBImportReport,
 ) -> dict[str, int]:
@@ -183,6 +185,9 @@ def _import_batch(
     new_entities: list[tuple[int, str, str, str, str, str]] = []
     new_aliases: list[tuple[int, str, str]] = []
     for r in batch:
+        if isinstance(r, Rejection):
+            problem(r)
+            continue
         reason = _seen_before(conn, r)
         if reason:
             problem(Rejection(file, r.line, reason))
@@ -227,7 +232,7 @@ def _import_batch(
 def _seen_before(conn: sqlite3.Connection, r: EntityRecord) -> str | None:
     """Why an earlier row of the same file makes this one a duplicate, or None."""
     key = r.stable_key
-    if key is not None:
+    if r.key is not None:
         row = conn.execute("SELECT line FROM kb_import_keys WHERE key = ?", (key,)).fetchone()
         if row:
             return f"duplicate key {key} (also on line {row[0]})"
@@ -237,6 +242,10 @@ def _seen_before(conn: sqlite3.Connection, r: EntityRecord) -> str | None:
         ).fetchone()
         if row:
             return f"duplicate external id {scheme}:{value} (also on line {row[0]})"
+    if key is not None and r.key is None:  # the key its ids make, given to another row
+        row = conn.execute("SELECT line FROM kb_import_keys WHERE key = ?", (key,)).fetchone()
+        if row:
+            return f"duplicate key {key} (also on line {row[0]})"
     if key is None:
         row = conn.execute(
             "SELECT line FROM kb_import_names WHERE name = ? AND type = ?", (r.name, r.type)
