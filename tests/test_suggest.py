@@ -217,3 +217,24 @@ def test_a_pipeline_without_parser_still_suggests(tmp_path: Path, store: Store) 
         ("figures", "$6.1 billion", "money"),
         ("figures", "19.5%", "percent"),
     ]
+
+
+@pytest.mark.slow
+def test_figures_periods_resolve_against_the_documents_date(
+    store: Store, pipeline: Pipeline
+) -> None:
+    text = "Trade between Kazakhstan and Korea reached $6.1 billion last year."
+    dated, undated = store.add_documents(
+        [NewDocument(text, "a", "2023-06-01", "a", {}), NewDocument(text + " ", "b", None, "b", {})]
+    )
+    suggest(store, pipeline)
+    (fig,) = [s for s in store.suggestions(dated) if s.layer == "figures"]
+    assert fig.attrs["period"] == "last year"
+    assert fig.attrs["period_norm"] == {
+        "start": "2022-01-01",
+        "end": "2022-12-31",
+        "kind": "year",
+        "label": "2022",
+    }
+    (fig,) = [s for s in store.suggestions(undated) if s.layer == "figures"]
+    assert fig.attrs["period"] == "last year" and fig.attrs["period_norm"] is None

@@ -117,11 +117,12 @@ def load_pipeline(model: str | None = None) -> Pipeline:
     )
 
 
-def doc_suggestions(doc: Doc) -> list[SuggestionDraft]:
-    """Entity and figure suggestions for one parsed Doc, in text order."""
+def doc_suggestions(doc: Doc, doc_date: str | None = None) -> list[SuggestionDraft]:
+    """Entity and figure suggestions for one parsed Doc, in text order; ``doc_date``
+    resolves figures' relative periods ("last year")."""
     from annotator.core.figures import find_figures
 
-    figures = find_figures(doc)
+    figures = find_figures(doc, doc_date)
     spans = [SuggestionDraft("figures", f.start, f.end, f.kind, f.to_attrs()) for f in figures]
     covered = [(f.start, f.end) for f in figures]
     for ent in doc.ents:
@@ -160,20 +161,22 @@ def _init_worker(pipeline: Pipeline | None, model: str | None) -> None:
     _worker_pipeline = pipeline if pipeline is not None else load_pipeline(model)
 
 
-def _parse_batch(batch: list[tuple[int, str]]) -> Parsed:
-    """Parse a batch and turn it into suggestions where it was parsed, so only the small
-    suggestion lists cross between processes, never whole Docs."""
+def _parse_batch(batch: list[tuple[int, str, str | None]]) -> Parsed:
+    """Parse a batch of (id, text, date) and turn it into suggestions where it was parsed,
+    so only the small suggestion lists cross between processes, never whole Docs."""
     assert _worker_pipeline is not None
     nlp = _worker_pipeline.nlp
     docs = nlp.pipe(
-        [(text, doc_id) for doc_id, text in batch], as_tuples=True, batch_size=len(batch)
+        [(text, (doc_id, date)) for doc_id, text, date in batch],
+        as_tuples=True,
+        batch_size=len(batch),
     )
-    return [(doc_id, doc_suggestions(doc), len(doc)) for doc, doc_id in docs]
+    return [(doc_id, doc_suggestions(doc, date), len(doc)) for doc, (doc_id, date) in docs]
 
 
 @contextlib.contextmanager
 def _parsed_batches(
-    pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], jobs: int
+    pipeline: Pipeline, batches: Iterator[list[tuple[int, str, str | None]]], jobs: int
 ) -> Iterator[Iterator[Parsed]]:
     global _worker_pipeline
     if jobs <= 1:
@@ -192,7 +195,9 @@ def _parsed_batches(
         pool.join()
 
 
-def _in_order(pool: Any, batches: Iterator[list[tuple[int, str]]], ahead: int) -> Iterator[Parsed]:
+def _in_order(
+    pool: Any, batches: Iterator[list[tuple[int, str, str | None]]], ahead: int
+) -> Iterator[Parsed]:
     """Keep `ahead` batches in the workers, reading the next one in this thread (the
     project connection belongs to it) as each result comes back, in order."""
     pending: deque[Any] = deque(
@@ -232,7 +237,7 @@ def suggest(
         ids = [i for i in ids if i not in done]
     report.total = len(ids)
     started = time.perf_counter()
-    batches = _batches(((d.id, d.text) for d in store.documents(ids)), batch_size)
+    batches = _batches(((d.id, d.text, d.date) for d in store.documents(ids)), batch_size)
     try:
         with _parsed_batches(pipeline, batches, jobs) as parsed:
             for rows in parsed:

@@ -24,9 +24,11 @@ How the text is read (decisions, so that curators and other modules can rely on 
   scale of m3), t (tonnes and tons alike; "Mt" scales t), kg, g, l, barrels, W/kW/MW/GW/TW,
   Wh/kWh/MWh/GWh/TWh, GB/TB/MB, Mbps/Gbps, km/h, mph, TEU, °C/°F.
 * **Durations** (kind "duration", unit "years", "months", "weeks", "days", "hours",
-  "minutes", "seconds", "decades"). A duration after "first/last/past/next/previous/coming"
-  ("in the first 5 months of 2023") or before "ago"/"old" is a period, age or date, not a
-  figure. Ages ("45-year-old", "aged 40 to 75") are not figures.
+  "minutes", "seconds", "decades"). A duration after "first" ("in the first 5 months of
+  2023"), after "last/past/next/..." when "of" follows ("the last three months of 2022"),
+  after "the/this" ("the six months to June 30") or before "ago"/"old" is a period, age or
+  date, not a figure; "over the next five years" and "in the past 12 months" are spans of
+  time, so durations. Ages ("45-year-old", "aged 40 to 75") are not figures.
 * **Multipliers**: "1.9 times", "1.9x", "twofold", "2.5-fold", "twice" -> unit "times".
 * **Ranks**: an ordinal followed by a superlative ("4th largest trading partner", "third
   most valuable company") -> value 4, unit the ranked noun; or after "ranked/finished/placed/
@@ -61,6 +63,9 @@ How the text is read (decisions, so that curators and other modules can rely on 
   preposition ("in 2022", "From 2005 to the 1st quarter of 2023"). Change is the
   comparative or change cue ("more than in 2021", "year-on-year", "increase of").
   Subjects are GPE/ORG/PERSON/NORP entities of the figure's clause (else its sentence).
+* **period_norm** is the period as an interval, ``{"start", "end", "kind", "label"}``, from
+  ``normalise_period(period, doc_date)`` (periods.py says how each form reads); relative
+  periods need the document's date, given as ``find_figures(doc, doc_date)``.
 
 spaCy is imported lazily: this package imports fast and without spaCy.
 """
@@ -68,5 +73,14 @@ spaCy is imported lazily: this package imports fast and without spaCy.
 from annotator.core.figures.amounts import parse_amount
 from annotator.core.figures.figure import KINDS, Figure
 from annotator.core.figures.find import PIPES_USED, find_figures
+from annotator.core.figures.periods import Period, normalise_period
 
-__all__ = ["KINDS", "PIPES_USED", "Figure", "find_figures", "parse_amount"]
+__all__ = [
+    "KINDS",
+    "PIPES_USED",
+    "Figure",
+    "Period",
+    "find_figures",
+    "normalise_period",
+    "parse_amount",
+]

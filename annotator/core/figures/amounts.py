@@ -12,6 +12,7 @@ from annotator.core.figures.lexicon import (
     _CENT_WORDS,
     _CUR_PREFIX,
     _CUR_PREFIX_CASED,
+    _CUR_PREFIX_MIXED,
     _FOLD_WORDS,
     _LOOSE_SCALES,
     _MEASURE_CASE,
@@ -21,6 +22,7 @@ from annotator.core.figures.lexicon import (
     _SCALES,
     _SKIP_WORDS,
     _SPLIT_RE,
+    _TABLES,
     _UNITS_WORDS,
     _lookup,
 )
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _TOKEN_RE = re.compile(
-    r"^(?P<pre>[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|[A-Z]{3}|Rs\.?)?(?P<num>" + _NUM + r")"
+    r"^(?P<pre>[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?)?(?P<num>" + _NUM + r")"
     r"(?P<suf>[A-Za-z%°/²³.]+)?$"
 )
 _NUM_RE = re.compile(r"^(?:" + _NUM + r")$")
@@ -85,12 +87,28 @@ def _string_pieces(text: str) -> list[_Piece]:
 def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
     pieces: list[_Piece] = []
     for t in doc[a:b]:
+        if t.is_space:
+            continue  # "34\npercent": a line break is no word between number and unit
         text = t.text
-        if _HAS_DIGIT.search(text):
+        if text[:1] == "+" and len(text) > 1 and text[1].isdigit():
+            # "+29.5%": the sign is a change, the rest an amount
+            pieces.append(_Piece("+", "+", t.idx, t.idx + 1, t.i))
+            _split_token(text[1:], t.idx + 1, t.i, pieces)
+        elif _HAS_DIGIT.search(text):
             _split_token(text, t.idx, t.i, pieces)
+        elif (
+            len(text) > 1
+            and text[-1] == "."
+            and (len(text) == 2 or text[:-1].lower() in _END_SPLIT)
+        ):
+            # "£1m." at the end of a sentence: the scale, then the full stop
+            pieces.append(_Piece(text[:-1], text[:-1].lower(), t.idx, t.idx + len(text) - 1, t.i))
         else:
             pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i))
     return pieces
+
+
+_END_SPLIT = {*_SCALES, *_LOOSE_SCALES, *_TABLES["measure"], *_TABLES["cur"], *_TABLES["dur"]}
 
 
 # --------------------------------------------------------------------------- reading
@@ -116,7 +134,7 @@ def _cur_prefix(p: _Piece) -> str | None:
     code = _CUR_PREFIX.get(p.low)
     if code is None:
         return None
-    if p.low in _CUR_PREFIX_CASED and not (p.text.isupper() or p.text in ("Rs", "Rs.")):
+    if p.low in _CUR_PREFIX_CASED and not (p.text.isupper() or p.text in _CUR_PREFIX_MIXED):
         return None
     return code
 
@@ -125,11 +143,15 @@ def _read_number(pieces: Sequence[_Piece], i: int) -> tuple[float, int, dict[str
     """A number at piece i: (value, index after it, flags)."""
     p = pieces[i]
     if _NUM_RE.match(p.text):
+        text = p.text.replace(",", "")
+        if text.count(".") > 1:  # "1.020.8": dots group thousands, the last one is decimal
+            head, _, tail = text.rpartition(".")
+            text = head.replace(".", "") + "." + tail
         flags = {
-            "grouped": "," in p.text,
-            "yearlike": len(p.text) == 4 and p.text.isdigit() and 1000 <= int(p.text) <= 2199,
+            "grouped": "," in p.text or p.text.count(".") > 1,
+            "yearlike": len(p.text) == 4 and p.text.isdigit() and 1800 <= int(p.text) <= 2199,
         }
-        return float(p.text.replace(",", "")), i + 1, flags
+        return float(text), i + 1, flags
     m = _ORD_RE.match(p.text)
     if m:
         return float(m.group(1)), i + 1, {"ordinal": True}
@@ -175,6 +197,21 @@ def _read_number(pieces: Sequence[_Piece], i: int) -> tuple[float, int, dict[str
     return value, j, flags
 
 
+def _compound(
+    pieces: Sequence[_Piece], lows: Sequence[str], value: float, scale: float, j: int
+) -> tuple[float, int]:
+    """'1 trillion 232 billion 680 million': each further number with a smaller scale adds."""
+    n = len(pieces)
+    while scale > 1.0 and j + 1 < n and _NUM_RE.match(pieces[j].text):
+        nxt = _SCALES.get(lows[j + 1])
+        if nxt is None or nxt >= scale or lows[j + 1] in ("th", "hundred"):
+            break
+        value += float(pieces[j].text.replace(",", "")) * nxt
+        scale = nxt
+        j += 2
+    return value, j
+
+
 def _read_scale(
     pieces: Sequence[_Piece], lows: Sequence[str], j: int, money: bool
 ) -> tuple[float, int]:
@@ -183,6 +220,16 @@ def _read_scale(
     n = len(pieces)
     while j < n:
         w = pieces[j].low
+        if (
+            w == "-"
+            and scale == 1.0
+            and j + 1 < n
+            and pieces[j + 1].low in _BIG_WORDS
+            and pieces[j].start == pieces[j - 1].end
+            and pieces[j + 1].start == pieces[j].end
+        ):
+            j += 1  # "$4.13-billion shortfall"
+            continue
         if w in _SCALES and not (w == "th" and not money):
             scale *= _SCALES[w]
             j += 1
@@ -228,6 +275,8 @@ def _read(
     if code is not None:
         cur = code
         j += 1
+        if j < n and pieces[j].low == "." and pieces[j].start == pieces[j - 1].end:
+            j += 1  # "Rs. 500": the tokenizer splits the abbreviation's full stop off
         if j >= n:
             return None
     num = _read_number(pieces, j)
@@ -239,11 +288,12 @@ def _read(
             return None
         return _Reading(i, j - 1, "rank", value, None, ordinal=True, word_number=True)
     scale, j = _read_scale(pieces, lows, j, money=cur is not None)
+    total, j = _compound(pieces, lows, value * scale, scale, j)
     rd = _Reading(
         i,
         j - 1,
         "count",
-        value * scale,
+        total,
         None,
         word_number=flags.get("word", False),
         grouped=flags.get("grouped", False),
@@ -283,11 +333,15 @@ def _read(
     if k < n:
         if cur is None and not hyphen:
             hit = _lookup(lows, k, "cur")
+            if hit is not None and lows[k] == "p" and pieces[k].start != pieces[k - 1].end:
+                hit = None  # pence are written "3p"; a lone "p" is something else
             if hit is not None:
                 cur = hit[1]
                 rd.last = hit[0] - 1
                 if lows[k] in _CENT_WORDS:
                     rd.value /= 100
+                    if rd.value_max is not None:
+                        rd.value_max /= 100
         if cur is None:
             hit = None if hyphen else _lookup(lows, k, "pct")
             if hit is not None:

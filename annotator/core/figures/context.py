@@ -26,6 +26,7 @@ from annotator.core.figures.lexicon import (
     _SUBJECT_LABELS,
     _words,
 )
+from annotator.core.figures.periods import normalise_period
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -64,6 +65,14 @@ def _matcher(vocab: Vocab) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
     return matcher, labels
 
 
+_RUPEE_COUNTRIES = {
+    "INR": re.compile(r"\b(?:India|Indian|New Delhi|Delhi|Mumbai|Bengaluru|Chennai)\b"),
+    "PKR": re.compile(r"\b(?:Pakistan|Pakistani|Karachi|Lahore|Islamabad)\b"),
+    "LKR": re.compile(r"\b(?:Sri Lanka|Sri Lankan|Colombo)\b"),
+    "NPR": re.compile(r"\b(?:Nepal|Nepalese|Nepali|Kathmandu)\b"),
+}
+
+
 @dataclass
 class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
@@ -73,8 +82,18 @@ class _DocInfo:
     labels: dict[int, tuple[str, str]]
     # Doc.text joins every token anew on each access: read it once.
     text: str = ""
+    doc_date: str | None = None
     _sent_starts: list[int] | None = None
     _ents: list[Span] | None = None
+    _rupee: str | None = None
+
+    def rupee(self) -> str:
+        """The rupee a document means by "Rs": the country it names most (India's if none)."""
+        if self._rupee is None:
+            counts = {code: len(rx.findall(self.text)) for code, rx in _RUPEE_COUNTRIES.items()}
+            best = max(counts, key=lambda code: counts[code])
+            self._rupee = best if counts[best] > counts["INR"] else "INR"
+        return self._rupee
 
     def sent(self, i: int) -> Span:
         if self._sent_starts is None:
@@ -170,6 +189,9 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     clause = _clause_root(root)
     ents = info.ents(sent)
     fig.period = _period(doc, span, clause, ents)
+    if fig.period is not None:
+        norm = normalise_period(fig.period, info.doc_date)
+        fig.period_norm = norm.to_dict() if norm is not None else None
     fig.subjects = _subjects(clause, ents)
 
 

@@ -24,6 +24,8 @@ class Figure:
     rate: str | None = None
     metric: str | None = None
     period: str | None = None
+    # the period as an interval: {"start", "end", "kind", "label"} (see periods.py)
+    period_norm: dict[str, str | None] | None = None
     change: str | None = None
     subjects: list[str] = field(default_factory=list)
 

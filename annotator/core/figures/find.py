@@ -19,14 +19,19 @@ from annotator.core.figures.lexicon import (
     _PARTY_NOUNS,
     _PERIOD_BLOCK,
     _POSSESSIVE,
+    _RANK_MOVES,
     _RANK_VERBS,
     _RATE_ADJ,
+    _SPAN_WORDS,
     _SUPERLATIVE_WORDS,
     _UNITS_WORDS,
 )
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+_PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
 
 # The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
 PIPES_USED: frozenset[str] = frozenset({"tok2vec", "tagger", "attribute_ruler", "parser", "ner"})
@@ -65,7 +70,7 @@ def _segments(doc: Doc, text: str) -> list[tuple[int, int]]:
         if starts is None:
             starts = [t.idx for t in doc]
         t = bisect.bisect_right(starts, m.start()) - 1
-        a, b = max(0, t - 1), min(n, t + 14)
+        a, b = max(0, t - 2), min(n, t + 14)  # "Rs. 500": the prefix may be two back
         if spans and a <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], b))
         else:
@@ -73,8 +78,9 @@ def _segments(doc: Doc, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_figures(doc: Doc) -> list[Figure]:
-    """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping."""
+def find_figures(doc: Doc, doc_date: str | None = None) -> list[Figure]:
+    """Figures in ``doc`` (needs the parser, tagger and NER), sorted by start, non-overlapping.
+    ``doc_date`` (ISO) resolves relative periods ("last year") in ``period_norm``."""
     figures: list[Figure] = []
     info: _DocInfo | None = None
     text = doc.text
@@ -93,7 +99,7 @@ def find_figures(doc: Doc) -> list[Figure]:
                 continue
             if info is None:
                 matcher, labels = _matcher(doc.vocab)
-                info = _DocInfo(doc, matcher, labels, text)
+                info = _DocInfo(doc, matcher, labels, text, doc_date)
             fig, last = _figure_at(doc, pieces, lows, i, info)
             if fig is None:
                 i += 1
@@ -117,7 +123,7 @@ def _figure_at(
 ) -> tuple[Figure | None, int]:
     p = pieces[i]
     low = p.low
-    if i > 0 and pieces[i - 1].tok == p.tok:
+    if i > 0 and pieces[i - 1].tok == p.tok and pieces[i - 1].text != "+":
         return None, i  # middle of a token such as "A321LR"
     prev_low = pieces[i - 1].low if i > 0 else ""
     if low in _FOLD_WORDS:
@@ -137,8 +143,14 @@ def _figure_at(
     nxt_lower = nxt_tok.lower_ if nxt_tok is not None else ""
 
     # phone numbers, codes, ages
-    if prev_lower in ("+", "aged", "age", "ages", "tel", "tel.", "phone", "call", "dial", "no."):
+    if prev_lower in ("aged", "age", "ages", "tel", "tel.", "phone", "call", "dial", "no."):
         return None, rd.last
+    if rd.kind == "count" and tok_prev is not None and tok_prev.text in ("-", "–", "/"):
+        glued = tok_prev.idx + len(tok_prev.text) == first_tok.idx
+        if glued and first_tok.i >= 2 and doc[first_tok.i - 2].like_num:
+            return None, rd.last  # the tail of a code or phone number: "71-80-10"
+    if prev_lower == "+" and rd.kind == "count":
+        return None, rd.last  # "+7 (7172) ...": a phone number; "+29.5%" is a change
     if prev_lower == "(" and nxt_lower == ")" and rd.kind in ("count",):
         return None, rd.last
     if nxt_lower in ("-", "–") and rd.kind in ("count",):
@@ -148,17 +160,28 @@ def _figure_at(
     unit = rd.unit
     end_tok = last_tok
     if kind == "duration":
-        if prev_lower in _PERIOD_BLOCK or nxt_lower in ("ago", "old", "-", "later", "earlier"):
+        of_after = nxt_lower == "of"
+        if (
+            prev_lower in _PERIOD_BLOCK
+            or (prev_lower in _SPAN_WORDS and of_after)
+            or nxt_lower in ("ago", "old", "-", "later", "earlier")
+        ):
             return None, rd.last
+        if prev_lower in _DEFINITE:
+            return None, rd.last  # "the six months to June 30", "this three-month period"
         if nxt_lower == "-" or (rd.has_hyphen_unit and nxt_lower in ("old",)):
             return None, rd.last
     if kind == "measure" and rd.has_hyphen_unit and nxt_lower == "-":
         return None, rd.last
     if kind == "rank":
-        unit, end_tok = _rank(doc, first_tok, prev_lower)
+        before_to = doc[first_tok.i - 2].lower_ if first_tok.i >= 2 else ""
+        rank_move = prev_lower == "to" and before_to in _RANK_MOVES
+        unit, end_tok = _rank(doc, first_tok, "ranked" if rank_move else prev_lower)
         if end_tok is None:
             return None, rd.last
     elif kind == "count":
+        if prev_lower in ("top", "bottom"):
+            return None, rd.last  # "the top three partners": a cut-off in a ranking
         glued = rd.last + 1 < len(pieces) and pieces[rd.last + 1].start == pieces[rd.last].end
         if glued and pieces[rd.last + 1].low[:1].isalpha():
             # "5G", "4K", "3D": a name with a digit in it, not a number of things
@@ -168,8 +191,13 @@ def _figure_at(
             return None, rd.last
         unit, end_tok = res
     start = pieces[rd.first].start
-    end = max(pieces[rd.last].end, end_tok.idx + len(end_tok.text))
-    fig = Figure(start, end, info.text[start:end], kind, rd.value, unit, rd.value_max)
+    end = pieces[rd.last].end
+    if end_tok.i != pieces[rd.last].tok:
+        end = max(end, end_tok.idx + len(end_tok.text))  # the counted or ranked noun
+    text = info.text[start:end]
+    if unit == "INR" and "₹" not in text and "INR" not in text:
+        unit = info.rupee()  # "Rs" and "rupees" are Pakistan's, Sri Lanka's, Nepal's too
+    fig = Figure(start, end, text, kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
     last_piece = rd.last
@@ -229,14 +257,27 @@ def _count(
             return None
         if nxt is not None and nxt.lower_ == "of":
             return None
-    if last.ent_type_ in ("DATE", "TIME") and not rd.scaled:
-        return None
     noun = _counted_noun(doc, first, last)
+    # NER reads many a bare number as a date; a plural noun after it says otherwise
+    dated = last.ent_type_ in ("DATE", "TIME") and not rd.scaled
+    if dated and (rd.yearlike or noun is None or noun.tag_ != "NNS" or noun.lower_ in _DURATION):
+        return None
+    if noun is None:
+        noun = _partitive_noun(doc, last)
     if noun is not None:
-        if noun.ent_type_ in ("DATE", "TIME") and noun.lower_ not in _RATE_ADJ:
+        if (
+            noun.ent_type_ in ("DATE", "TIME")
+            and (noun.lower_ in _DURATION or noun.tag_ != "NNS")
+            and noun.lower_ not in _RATE_ADJ
+        ):
             return None
-        if rd.word_number and not rd.scaled and rd.value < 10 and noun.lower_ in _PARTY_NOUNS:
-            return None
+        if (
+            rd.word_number
+            and not rd.scaled
+            and noun.lower_ in _PARTY_NOUNS
+            and (rd.value == 2 or prev_lower in ("between", "among", "amongst"))
+        ):
+            return None  # "between two states": the parties, not a number of states
         if rd.yearlike and (last.ent_type_ == "DATE" or noun.tag_ != "NNS"):
             return None
         return noun.lower_, noun
@@ -255,6 +296,16 @@ def _count(
     if nxt is not None and (nxt.like_num or nxt.is_digit):
         return None
     return None, last
+
+
+def _partitive_noun(doc: Doc, last: Token) -> Token | None:
+    """'2,800 of those jobs' -> jobs (a number of a plural noun named right after)."""
+    k = last.i + 1
+    if k + 2 < len(doc) and doc[k].lower_ == "of" and doc[k + 1].lower_ in _PARTITIVE_DETS:
+        noun = doc[k + 2]
+        if noun.tag_ == "NNS":
+            return noun
+    return None
 
 
 def _counted_noun(doc: Doc, first: Token, last: Token) -> Token | None:

@@ -49,7 +49,15 @@ _CUR_PREFIX = {
     "tjs": "TJS", "tmt": "TMT", "mnt": "MNT", "pln": "PLN", "huf": "HUF", "czk": "CZK",
     "sek": "SEK", "nok": "NOK", "dkk": "DKK", "zar": "ZAR", "idr": "IDR", "myr": "MYR",
     "thb": "THB", "vnd": "VND", "ils": "ILS", "qar": "QAR", "kwd": "KWD", "egp": "EGP",
+    "ron": "RON", "bgn": "BGN", "hrk": "HRK", "isk": "ISK", "rsd": "RSD", "mdl": "MDL",
+    "eek": "EEK", "kes": "KES", "ngn": "NGN", "ghs": "GHS", "zmw": "ZMW", "etb": "ETB",
+    "ugx": "UGX", "tzs": "TZS", "pkr": "PKR", "lkr": "LKR", "npr": "NPR", "bdt": "BDT",
+    "mop": "MOP", "jod": "JOD", "bhd": "BHD", "omr": "OMR", "iqd": "IQD", "irr": "IRR",
+    "lbp": "LBP", "dzd": "DZD", "tnd": "TND", "ars": "ARS", "clp": "CLP", "uyu": "UYU",
+    "jd": "JOD", "kd": "KWD", "rm": "MYR", "rp": "IDR", "dh": "AED", "dhs": "AED",
 }  # fmt: skip
+# Written this way (not upper case) and still a currency: "Rs 500", "Rp 5 trillion", "Dh10".
+_CUR_PREFIX_MIXED = {"Rs", "Rs.", "Rp", "Dh", "Dhs"}
 # ISO codes and "Rs" must be written as such (upper case) to count as a prefix: "try", "gel",
 # "amd" are ordinary words too.
 _CUR_PREFIX_CASED = {k for k in _CUR_PREFIX if k.isalpha() and k not in {"stg"}}
@@ -77,14 +85,20 @@ _CUR_SUFFIX = {
     "dram": "AMD", "somoni": "TJS", "dirhams": "AED", "dirham": "AED", "riyals": "SAR",
     "riyal": "SAR", "zlotys": "PLN", "zloty": "PLN", "forints": "HUF", "forint": "HUF",
     "rand": "ZAR", "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND",
-    "tugriks": "MNT", "shekels": "ILS",
+    "tugriks": "MNT", "shekels": "ILS", "kroons": "EEK", "kroon": "EEK", "lei": "RON",
+    "leva": "BGN", "kuna": "HRK", "naira": "NGN", "cedis": "GHS", "taka": "BDT",
+    "patacas": "MOP", "kronor": "SEK", "swedish kronor": "SEK", "norwegian kroner": "NOK",
+    "danish kroner": "DKK", "pence": "GBP", "p": "GBP", "pakistani rupees": "PKR",
+    "sri lankan rupees": "LKR", "nepalese rupees": "NPR", "jordanian dinars": "JOD",
+    "kuwaiti dinars": "KWD", "mexican pesos": "MXN", "philippine pesos": "PHP",
+    "argentine pesos": "ARS", "emirati dirhams": "AED", "uae dirhams": "AED",
 }  # fmt: skip
 for _adj, _code in _DOLLAR_ADJ.items():
     _CUR_SUFFIX[f"{_adj} dollars"] = _code
     _CUR_SUFFIX[f"{_adj} dollar"] = _code
 
 # US cents, as share prices and dividends are quoted ("98 cents", Reuters' "21 cts").
-_CENT_WORDS = {"cents", "cent", "cts"}
+_CENT_WORDS = {"cents", "cent", "cts", "pence", "p"}
 
 _PERCENT = {
     "%": "%", "percent": "%", "per cent": "%", "pct": "%", "per-cent": "%",
@@ -118,6 +132,8 @@ for _names, _canon, _factor in [
     (("litres", "liters", "litre", "liter"), "l", 1.0),
     (("barrels", "barrel", "bbl"), "barrels", 1.0),
     (("bpd", "b/d"), "barrels", 1.0),
+    (("kb/d", "kbd", "kbpd"), "barrels", 1e3),
+    (("mb/d", "mbd", "mbpd", "mmbpd", "mmb/d"), "barrels", 1e6),
     (("w", "watts"), "W", 1.0),
     (("kw", "kilowatts", "kilowatt"), "kW", 1.0),
     (("mw", "megawatts", "megawatt"), "MW", 1.0),
@@ -172,12 +188,16 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 
 # How a phrase splits into pieces (see amounts.py); table keys are split the same way.
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+\.\d+|\d+(?:\.\d+)?|\.\d+"
 _SPLIT_RE = re.compile(
     r"\d+(?:st|nd|rd|th)\b|[A-Za-z.]{0,4}\$|[€£¥₸₩₽₹₺]|" + _NUM + r"|%|[°][CF]?|"
     r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\.?|\S",
 )
 
+# every key also as its pieces ("mb/d" -> "mb / d"), the form a typed amount splits into
+for _table in _TABLES.values():
+    for _key, _val in list(_table.items()):
+        _table.setdefault(" ".join(_words(_key)), _val)
 _MAXLEN = {name: max(len(_words(k)) for k in table) for name, table in _TABLES.items()}
 
 
@@ -248,10 +268,17 @@ _GENERIC_METRIC = {
     "volume", "value", "amount", "level", "total", "number", "size", "sum", "figure",
     "record", "high", "indicator", "share", "rate", "index", "portion", "part", "proportion",
 }  # fmt: skip
-_PERIOD_BLOCK = {"first", "last", "past", "next", "previous", "coming", "recent", "preceding",
-                 "following", "initial", "final", "latest"}  # fmt: skip
+# "the first 5 months of 2023" is a period of the calendar; "over the next five years" and
+# "in the past 12 months" are spans of time (durations) unless "of" ties them to a year.
+_PERIOD_BLOCK = {"first", "initial", "final", "opening", "closing"}
+_SPAN_WORDS = {"last", "past", "next", "previous", "coming", "recent", "preceding", "following",
+               "latest"}  # fmt: skip
 _RANK_VERBS = {"ranked", "ranks", "rank", "ranking", "finished", "placed", "came", "come",
                "finishing", "placing", "coming"}  # fmt: skip
+# "slipped to sixth", "rose to third": a move in a ranking
+_RANK_MOVES = {"slipped", "slips", "fell", "falls", "dropped", "drops", "rose", "rises",
+               "climbed", "climbs", "moved", "moves", "jumped", "jumps", "returned",
+               "advanced", "sank", "slid", "slumped", "tumbled", "surged", "leapt"}  # fmt: skip
 _SUPERLATIVE_WORDS = {"most", "least"}
 _POSSESSIVE = {"the", "these", "those", "its", "their", "his", "her", "our", "my", "your",
                "both", "all", "every", "each"}  # fmt: skip
