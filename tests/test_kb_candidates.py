@@ -40,6 +40,25 @@ def test_recall_at_10_on_the_stress_set(kb_store: Store, data_dir: Path) -> None
     assert first / len(cases) >= 0.9
 
 
+def test_recall_at_10_on_the_seeds_gold_links(kb_store: Store, data_dir: Path) -> None:
+    """Every entity mention of the hand-labelled seeds (text and label), against the
+    entity its canonical name is in the starter KB."""
+    from annotator.core.kb.normal import normal
+
+    index_names = {normal(a): e.key for e in kb_store.entities() for a in e.aliases}
+    cases = [
+        (g["text"], g["label"], index_names[normal(g["entity"])])
+        for line in (data_dir / "seeds_gold.jsonl").read_text("utf-8").splitlines()
+        for g in json.loads(line)["ents"]
+        if g["entity"]
+    ]
+    assert len(cases) >= 200
+    found = [
+        key in {c.key for c in candidates(kb_store, text, label)} for text, label, key in cases
+    ]
+    assert sum(found) / len(found) >= 0.95
+
+
 def test_each_candidate_says_why_it_ranks_where_it_does(kb_store: Store) -> None:
     (best, *rest) = candidates(kb_store, "Tokaev", "PERSON")
     assert best.name == "Kassym-Jomart Tokayev"

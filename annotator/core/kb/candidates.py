@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.kb.entities import entities_by_ids
 from annotator.core.kb.index import CandidateIndex, get_index
@@ -91,17 +91,29 @@ def similarity(query: str, alias_norm: str) -> float:
     ratio (dropped words) scaled by how much of the longer string the shorter covers, so
     "Kassym Tokayev" is close to "Kassym-Jomart Tokayev" and "Korea" is not close to
     "Embassy of Kazakhstan in South Korea"."""
-    from rapidfuzz import fuzz
+    return float(similarities(query, [alias_norm])[0])
 
-    if query == alias_norm:
-        return 100.0
-    short, long = sorted((len(query), len(alias_norm)))
-    coverage = short / long if long else 0.0
-    return max(
-        fuzz.ratio(query, alias_norm),
-        fuzz.token_sort_ratio(query, alias_norm),
-        fuzz.token_set_ratio(query, alias_norm) * (0.6 + 0.35 * coverage),
-    )
+
+def similarities(query: str, norms: Sequence[str]) -> Any:
+    """`similarity` of the query to each of `norms`, as a numpy array (rapidfuzz's cdist
+    scores the whole shortlist in C)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    if not norms:
+        return np.zeros(0)
+    choices = list(norms)
+    ratio = process.cdist([query], choices, scorer=fuzz.ratio)[0]
+    order = process.cdist([query], choices, scorer=fuzz.token_sort_ratio)[0]
+    subset = process.cdist([query], choices, scorer=fuzz.token_set_ratio)[0]
+    lengths = np.fromiter((len(c) for c in choices), dtype=np.float64, count=len(choices))
+    short = np.minimum(lengths, len(query))
+    long = np.maximum(lengths, len(query))
+    coverage = np.divide(short, long, out=np.zeros_like(short), where=long > 0)
+    scores = np.maximum(np.maximum(ratio, order), subset * (0.6 + 0.35 * coverage))
+    exact = np.fromiter((c == query for c in choices), dtype=bool, count=len(choices))
+    scores[exact] = 100.0
+    return scores
 
 
 @dataclass
@@ -131,45 +143,21 @@ def candidates(
     index = index or get_index(store)
     if not len(index):
         return []
-    best: dict[int, _Best] = {}
-    alias_numbers, _dice = index.shortlist(query)
-    acronym = is_acronym(text)
-    compact = query.replace(" ", "")
-    acronym_hits = set(index.acronyms.get(compact, ())) if acronym or " " not in query else set()
-    for a in alias_numbers:
-        t = index.type_of(a)
-        if types is not None and t not in types:
-            continue
-        if types is None and t == METRIC:
-            continue
-        if a in acronym_hits and index.norms[a] != query:
-            score, how = 92.0, "initials"
-        else:
-            score = similarity(query, index.norms[a])
-            how = "exact" if score == 100.0 else "fuzzy"
-        if index.demonym[a]:
-            how = "demonym" if how == "exact" else how
-        entity_id = int(index.entity_ids[a])
-        current = best.get(entity_id)
-        if current is None or score > current.similarity:
-            best[entity_id] = _Best(a, score, how)
-    best = {e: b for e, b in best.items() if b.similarity >= MIN_SIMILARITY}
+    best = _best_aliases(index, query, text, types)
     if not best:
         return []
     # Cheap first cut before reading priors: the best by similarity and type fit.
+    fits = {
+        e: type_fit(label, index.type_of(b.alias), demonym=bool(index.demonym[b.alias]))[1]
+        for e, b in best.items()
+    }
     pre = sorted(
         best.items(),
         key=lambda kv: (
-            -(
-                kv[1].similarity / 100 * WEIGHTS["similarity"]
-                + type_fit(
-                    label, index.type_of(kv[1].alias), demonym=bool(index.demonym[kv[1].alias])
-                )[1]
-                * WEIGHTS["type"]
-            )
+            -(kv[1].similarity / 100 * WEIGHTS["similarity"] + fits[kv[0]] * WEIGHTS["type"])
         ),
     )[: max(limit * 4, 40)]
-    found = entities_by_ids(store, [e for e, _ in pre])
+    found = entities_by_ids(store, [e for e, _ in pre], aliases=False)
     keys = {found[e].key: e for e, _ in pre if e in found}
     priors = _priors(store, text, keys)
     in_doc = _in_document(store, doc_id, annotator, keys) if doc_id is not None else {}
@@ -209,6 +197,50 @@ def candidates(
         )
     out.sort(key=lambda c: (-c.score, c.name, c.key))
     return out[:limit]
+
+
+def _best_aliases(
+    index: CandidateIndex, query: str, text: str, types: Sequence[str] | None
+) -> dict[int, _Best]:
+    """entity id -> its best-scoring alias of the shortlist, at least MIN_SIMILARITY."""
+    import numpy as np
+
+    alias_numbers = index.shortlist(query)
+    if not alias_numbers:
+        return {}
+    numbers = np.asarray(alias_numbers, dtype=np.int64)
+    allowed = [
+        i for i, t in enumerate(index.types) if (t in types if types is not None else t != METRIC)
+    ]
+    numbers = numbers[np.isin(index.type_ids[numbers], allowed)]
+    if not len(numbers):
+        return {}
+    norms = [index.norms[a] for a in numbers]
+    scores = similarities(query, norms)
+    compact = query.replace(" ", "")
+    if is_acronym(text) or " " not in query:
+        initials = np.isin(numbers, list(index.acronyms.get(compact, ())))
+        scores = np.where(initials & (scores < 100.0), np.maximum(scores, 92.0), scores)
+    else:
+        initials = np.zeros(len(numbers), dtype=bool)
+    entity_ids = index.entity_ids[numbers]
+    order = np.lexsort((-scores, entity_ids))  # by entity, best alias first
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = entity_ids[order][1:] != entity_ids[order][:-1]
+    best: dict[int, _Best] = {}
+    for k in order[first]:
+        score = float(scores[k])
+        if score < MIN_SIMILARITY:
+            continue
+        a = int(numbers[k])
+        if initials[k] and norms[k] != query:
+            how = "initials"
+        elif score == 100.0:
+            how = "demonym" if index.demonym[a] else "exact"
+        else:
+            how = "fuzzy"
+        best[int(entity_ids[k])] = _Best(a, score, how)
+    return best
 
 
 def _reasons(

@@ -14,17 +14,17 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.core.kb.entities import DEMONYM, generation
+from annotator.core.kb.index import paused_gc
 from annotator.core.kb.normal import surface
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 
-@dataclass(frozen=True)
-class Sense:
+class Sense(NamedTuple):
     """One entity an alias may name."""
 
     entity_id: int
@@ -46,21 +46,23 @@ class Hit:
 
 
 def _case_fits(alias: str, found: str) -> bool:
-    """Every capital of the alias is a capital in the text (same length: surface forms
-    are equal and surface keeps length)."""
-    if len(alias) != len(found):
-        return False
-    return all(f.isupper() for a, f in zip(alias, found, strict=True) if a.isupper())
+    """Every capital of the alias is a capital in the text (same length: the surface
+    forms are equal, and surface keeps length)."""
+    return found == alias or all(
+        f.isupper() for a, f in zip(alias, found, strict=False) if a.isupper()
+    )
 
 
 def _usable(alias: str) -> bool:
-    return len(alias.strip()) >= 2 and any(c.isupper() or c.isdigit() for c in alias)
+    """A name: two characters or more, with a capital, a digit or no case at all."""
+    return len(alias) >= 2 and (not alias.islower() or any(c.isdigit() for c in alias))
 
 
 @dataclass
 class Gazetteer:
     generation: int
-    automaton: Any  # ahocorasick.Automaton: surface form -> tuple[Sense, ...]
+    # ahocorasick.Automaton: surface form -> (length, ((alias as written, senses), ...))
+    automaton: Any
     size: int
 
     def find(self, text: str) -> list[Hit]:
@@ -70,17 +72,18 @@ class Gazetteer:
         folded = surface(text)
         n = len(folded)
         hits: list[Hit] = []
-        for last, (length, senses) in self.automaton.iter(folded):
+        for last, (length, by_alias) in self.automaton.iter(folded):
             start, end = last - length + 1, last + 1
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < n and folded[end].isalnum():
+            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
                 continue
             found = text[start:end]
-            fitting = tuple(s for s in senses if _case_fits(s.alias, found))
+            fitting: tuple[Sense, ...] = ()
+            for alias, senses in by_alias:
+                if _case_fits(alias, found):
+                    fitting += senses
             if fitting:
                 hits.append(Hit(start, end, fitting))
-        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        hits.sort(key=lambda h: (h.start, h.start - h.end))
         kept: list[Hit] = []
         reach = -1
         for h in hits:
@@ -91,26 +94,33 @@ class Gazetteer:
 
 
 def build_gazetteer(store: Store) -> Gazetteer:
+    with paused_gc():
+        return _build_gazetteer(store)
+
+
+def _build_gazetteer(store: Store) -> Gazetteer:
     import ahocorasick
 
     gen = generation(store)
-    senses: dict[str, list[Sense]] = {}
+    groups: dict[str, dict[str, list[Sense]]] = {}
     rows = store.conn.execute(
         "SELECT a.entity_id, e.key, e.type, a.alias, a.kind FROM aliases a "
         "JOIN entities e ON e.id = a.entity_id WHERE e.type != 'METRIC'"
     )
     for entity_id, key, type_, alias, kind in rows:
+        alias = alias.strip()
         if not _usable(alias):
             continue
-        senses.setdefault(surface(alias), []).append(
-            Sense(entity_id, key, type_, alias, kind == DEMONYM)
-        )
+        # senses grouped by the alias as written: one case check per spelling
+        sense = Sense(entity_id, key, type_, alias, kind == DEMONYM)
+        groups.setdefault(surface(alias), {}).setdefault(alias, []).append(sense)
     automaton = ahocorasick.Automaton()
-    for form, found in senses.items():
-        automaton.add_word(form, (len(form), tuple(found)))
-    if senses:
+    for form, by_alias in groups.items():
+        value = (len(form), tuple((a, tuple(senses)) for a, senses in by_alias.items()))
+        automaton.add_word(form, value)
+    if groups:
         automaton.make_automaton()
-    return Gazetteer(gen, automaton, len(senses))
+    return Gazetteer(gen, automaton, len(groups))
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, Gazetteer] = weakref.WeakKeyDictionary()

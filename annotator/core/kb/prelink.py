@@ -9,8 +9,10 @@ mentions the model missed as entities. The label:
   one item in the window, pre-linked;
 - else the entity's type (NORP for a demonym: "Kazakh" of Kazakhstan).
 
-A match inside a longer model entity is left out ("Kazakh" in "the Kazakh-Korean
-Intergovernmental Commission"), and so is one inside a figure ("US" in "US$3.2 billion").
+A match inside a longer model entity that says more is left out ("Kazakh" in "the
+Kazakh-Korean Intergovernmental Commission"; not "Republic of Korea" in "the Republic of
+Korea", nor the matches in a span the model ran over a line break, a list or two names),
+and so is one inside a money figure ("US" in "US$3.2 billion").
 An alias that names several entities is never linked silently: it is suggested with
 `attrs["kb_candidates"]` and no kb_id, unless exactly one of them is named unambiguously
 elsewhere in the same article ("Park" after "Park Jin"), when it is linked with the
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.kb.candidates import type_fit
 from annotator.core.kb.gazetteer import Gazetteer, Hit, Sense, get_gazetteer
+from annotator.core.kb.normal import normal
 from annotator.core.store import SuggestionDraft
 
 if TYPE_CHECKING:
@@ -67,22 +70,22 @@ def document_drafts(
     gazetteer: Gazetteer,
     text: str,
     model_spans: Sequence[tuple[int, int, str]],
-    figure_spans: Sequence[tuple[int, int]] = (),
+    money_spans: Sequence[tuple[int, int]] = (),
 ) -> list[SuggestionDraft]:
     """The `kb` suggestions for one text, given the model's entity spans (start, end,
-    label) and figure spans (no entity inside "172.2 million US dollars")."""
+    label) and the spans of money figures (no "US" in "172.2 million US dollars")."""
     hits = [
         h
         for h in gazetteer.find(text)
-        if not any(s < h.end and h.start < e for s, e in figure_spans)
+        if not any(s < h.end and h.start < e for s, e in money_spans)
     ]
     if not hits:
         return []
     exact: dict[tuple[int, int], list[str]] = {}
     for s, e, label in model_spans:
         exact.setdefault((s, e), []).append(label)
-    outer = sorted((s, e) for s, e, _ in model_spans)
-    kept = [h for h in hits if not _inside_longer(h, outer)]
+    covering = [(s, e) for s, e, _ in model_spans if _one_mention(text, s, e, hits)]
+    kept = [h for h in hits if not _hidden(text, h, covering)]
     # entities named unambiguously in the article decide ambiguous aliases
     named: dict[int, str] = {}
     for h in kept:
@@ -94,8 +97,29 @@ def document_drafts(
     return drafts
 
 
-def _inside_longer(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= hit.start and hit.end <= e and (s, e) != (hit.start, hit.end) for s, e in spans)
+def _one_mention(text: str, start: int, end: int, hits: Sequence[Hit]) -> bool:
+    """Whether a model span reads as one mention, which may hide a match inside it.
+    Not when it runs over a line break or a list ("Moll, Globalia, Gedeon"), nor when two
+    or more matches make it up ("Kazakh-Hungarian", "the Ministry ... of Hungary Ádám
+    Stifter"): those are the model's mistakes, and the matches stand."""
+    span = text[start:end]
+    if "\n" in span or "," in span:
+        return False
+    return sum(1 for h in hits if start <= h.start and h.end <= end) < 2
+
+
+def _hidden(text: str, hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Inside a longer model span that says more than the match ("Kazakh" in "the
+    Kazakh-Korean Intergovernmental Commission"). "the Republic of Korea" and "South
+    Korea's" say no more than the matches "Republic of Korea" and "South Korea"."""
+    own = normal(text[hit.start : hit.end])
+    return any(
+        s <= hit.start
+        and hit.end <= e
+        and (s, e) != (hit.start, hit.end)
+        and normal(text[s:e]) != own
+        for s, e in spans
+    )
 
 
 def _drafts_for(hit: Hit, model_labels: list[str], named: dict[int, str]) -> list[SuggestionDraft]:
@@ -148,8 +172,10 @@ def prelink_documents(
         for doc in store.documents(chunk):
             others = [s for s in store.suggestions(doc.id) if s.model != SOURCE]
             model_spans = [(s.start, s.end, s.label) for s in others if s.layer == "ents"]
-            figure_spans = [(s.start, s.end) for s in others if s.layer == "figures"]
-            drafts = document_drafts(gazetteer, doc.text, model_spans, figure_spans)
+            money = [
+                (s.start, s.end) for s in others if s.layer == "figures" and s.label == "money"
+            ]
+            drafts = document_drafts(gazetteer, doc.text, model_spans, money)
             batch.append((doc.id, drafts))
             report.linked += sum(1 for d in drafts if "kb_id" in d.attrs)
             report.ambiguous += sum(1 for d in drafts if "kb_id" not in d.attrs)
