@@ -383,3 +383,22 @@ def test_v5_keeps_entities_and_counts_kb_changes(store: Store) -> None:
     assert generation(store) > before
     with pytest.raises(sqlite3.IntegrityError):
         add_entity(store, "Astana again", "GPE", key="test:astana")
+
+
+def test_the_window_makes_its_project_with_the_starter_kb(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`annotator gui --db NEW seeds/` makes the project (starter KB in it) before the
+    window opens and imports."""
+    import annotator.gui.app
+
+    opened: list[tuple[str, str, tuple[str, ...]]] = []
+    monkeypatch.setattr(
+        annotator.gui.app, "run", lambda db, who, paths: opened.append((db, who, paths)) or 0
+    )
+    db = tmp_path / "new.db"
+    result = _cli("gui", str(seeds_dir), "--db", str(db), "--annotator", "al")
+    assert result.exit_code == 0 and opened == [(str(db), "al", (str(seeds_dir),))]
+    with Store(db) as store:
+        assert entity_by_key(store, "iso3166:KR") is not None
+        assert store.count_documents() == 0  # the window imports them

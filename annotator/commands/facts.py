@@ -120,6 +120,10 @@ def facts(db: str, conflicts: bool, series_: bool, source: str, fmt: str) -> Non
             store, source, on_progress=lambda n, total: progress.show(f"{n}/{total} documents")
         )
     progress.done()
+    if not found:
+        who = {"suggested": "the suggestions", "gold": "the gold"}.get(source, f"curator {source}")
+        click.echo(f"no figures in {who}", err=True)
+        return
     groups = group_facts(found)
     series = find_series(found) if series_ else []
     series_of: dict[int, str] = {}

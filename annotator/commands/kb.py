@@ -25,7 +25,7 @@ def kb() -> None:
 
 
 @kb.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @click.option(
     "--format",
