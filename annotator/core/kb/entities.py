@@ -23,6 +23,7 @@ DEMONYM = "demonym"
 # An external id is SCHEME:ID; the scheme is a short lower-case name.
 _SCHEME = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Which external id gives an entity without a key of its own its key (see entity_key).
 KEY_SCHEMES = ("wikidata", "iso3166")
 
@@ -39,7 +40,7 @@ def external_id_problem(scheme: str, value: str) -> str | None:
         )
     if not value or value != value.strip() or any(c.isspace() for c in value):
         return f"external id {scheme}:{value!r} is empty or holds white space"
-    if any(ord(c) < 32 for c in value):
+    if _CONTROL.search(value):
         return f"external id {scheme}:{value!r} holds a control character"
     if scheme == "wikidata" and not _WIKIDATA.match(value):
         return f"wikidata id {value!r} is not a QID like Q42"

@@ -267,10 +267,11 @@ def _mark_seen(conn: sqlite3.Connection, r: EntityRecord) -> None:
             "INSERT INTO kb_import_names (name, type, line) VALUES (?, ?, ?)",
             (r.name, r.type, r.line),
         )
-    conn.executemany(
-        "INSERT OR IGNORE INTO kb_import_ids (ext, line) VALUES (?, ?)",
-        [(f"{s}:{v}", r.line) for s, v in r.external_ids.items()],
-    )
+    if r.external_ids:
+        conn.executemany(
+            "INSERT OR IGNORE INTO kb_import_ids (ext, line) VALUES (?, ?)",
+            [(f"{s}:{v}", r.line) for s, v in r.external_ids.items()],
+        )
 
 
 def _existing(conn: sqlite3.Connection, r: EntityRecord, key: str | None) -> int | str | None:

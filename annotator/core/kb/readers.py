@@ -27,6 +27,7 @@ import bz2
 import csv
 import gzip
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ FORMATS = ("jsonl", "csv", "wikidata")
 FIELDS = ("key", "name", "type", "description", "external_ids", "aliases", "demonyms")
 IGNORED = ("id",)
 _NAME_MAX = 500
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -158,7 +161,7 @@ def build_record(name: str, line: int, fields: dict[str, Any]) -> EntityRecord |
         return bad("missing name" if not entity_name else "the name must be a non-empty string")
     if entity_name != entity_name.strip() or len(entity_name) > _NAME_MAX:
         return bad(f"name {entity_name[:60]!r} has white space at an edge or is too long")
-    if any(ord(c) < 32 for c in entity_name):
+    if _CONTROL.search(entity_name):
         return bad(f"name {entity_name[:60]!r} holds a line break or control character")
     type_ = fields.get("type") or ""
     if not isinstance(type_, str):
@@ -176,7 +179,7 @@ def build_record(name: str, line: int, fields: dict[str, Any]) -> EntityRecord |
             return bad(f"{list_field} must be a list of strings")
         cleaned = []
         for alias in value:
-            if any(ord(c) < 32 for c in alias):
+            if _CONTROL.search(alias):
                 return bad(f"alias {alias[:60]!r} holds a line break or control character")
             if alias.strip():
                 cleaned.append(alias.strip())
@@ -192,10 +195,7 @@ def build_record(name: str, line: int, fields: dict[str, Any]) -> EntityRecord |
             return bad(problem)
     key = fields.get("key")
     if key is not None and (
-        not isinstance(key, str)
-        or not key.strip()
-        or any(c.isspace() or ord(c) < 32 for c in key)
-        or key == "NIL"
+        not isinstance(key, str) or not key.strip() or _SPACE_OR_CONTROL.search(key) or key == "NIL"
     ):
         return bad(f"key {key!r} must be a string without white space (and not NIL)")
     return EntityRecord(
