@@ -147,7 +147,7 @@ def test_facts_group_flag_the_conflict_and_compare_only_like_with_like(store: St
     # the other groups hold one figure each: nothing to disagree with
     assert all(not g.conflicts for g in groups if g is not kr_2022)
     (kr,) = find_series(facts)  # Hungary has one period only
-    assert kr.measure == ("money", "USD", None)  # the euro figure is not in it
+    assert kr.measure == ("money", "USD", None, "")  # the euro figure is not in it
     assert [p["label"] for p, _ in kr.steps] == ["2021", "2022"]
     assert [f.text for f in kr.steps[1][1]] == [
         "$6.1 billion",

@@ -31,6 +31,7 @@ from annotator.core.kb.figure_links import (
     FigureLinks,
     Mention,
     figure_links,
+    metric_phrases,
     resolve_figure,
     sentence_of,
 )
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from annotator.core.store import Store
 
 APPROX = 0.10
+Measure = tuple[str, str | None, str | None, str]
 _NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -81,9 +83,16 @@ class Fact:
         return str(rate).lower() if rate else None
 
     @property
-    def measure(self) -> tuple[str, str | None, str | None]:
-        """What must be equal for two values to be compared: kind, unit, rate."""
-        return (self.kind, self.unit, self.rate)
+    def is_change(self) -> bool:
+        """A change of the metric ("19.5% more than in 2021", "an increase of 1.9
+        times"), not its level."""
+        return bool(self.attrs.get("change")) and self.kind in ("percent", "multiplier")
+
+    @property
+    def measure(self) -> Measure:
+        """What must be equal for two values to be compared: kind, unit, rate, and
+        whether it is a change."""
+        return (self.kind, self.unit, self.rate, "change" if self.is_change else "")
 
     @property
     def interval(self) -> tuple[float, float] | None:
@@ -122,13 +131,14 @@ class Group:
 class Series:
     metric: Entity
     subjects: tuple[Entity, ...]
-    measure: tuple[str, str | None, str | None]
+    measure: Measure
     steps: list[tuple[dict[str, Any], list[Fact]]]  # (period, facts), in time order
 
     @property
     def title(self) -> str:
         who = ", ".join(sorted(e.name for e in self.subjects))
-        return f"{self.metric.name} · {who}"
+        change = " (change)" if self.measure[3] else ""
+        return f"{self.metric.name}{change} · {who}"
 
 
 # -- values as intervals -----------------------------------------------------------------
@@ -240,12 +250,20 @@ def _document_facts(store: Store, doc: Any, source: str) -> Iterator[Fact]:
         ]
         index = get_index(store)
         seen: set[str] = set()
+        figures = []
         for s in suggestions:
             if s.layer != "figures" or s.key in seen or not 0 <= s.start < s.end <= len(doc.text):
                 continue
             seen.add(s.key)
+            figures.append(s)
+        phrases = metric_phrases(
+            doc.text,
+            [(s.start, s.end, str(s.attrs.get("kind") or s.label), s.attrs) for s in figures],
+        )
+        for s, phrase in zip(figures, phrases, strict=True):
+            attrs = {**s.attrs, "metric": phrase}
             links = resolve_figure(
-                store, doc.text, doc.date, s.start, s.end, s.attrs, mentions, index=index
+                store, doc.text, doc.date, s.start, s.end, attrs, mentions, index=index
             )
             yield _fact(doc, s.start, s.end, s.label, s.attrs, links)
         return
@@ -284,7 +302,7 @@ def group_facts(facts: Sequence[Fact]) -> list[Group]:
 
 
 def _check(group: Group) -> None:
-    measures: dict[tuple[str, str | None, str | None], list[Fact]] = {}
+    measures: dict[Measure, list[Fact]] = {}
     for f in group.facts:
         if f.interval is None:
             group.not_compared.append((f, "no value"))
@@ -307,11 +325,11 @@ def _check(group: Group) -> None:
                 a.conflict = b.conflict = True
 
 
-def _why_not(
-    main: tuple[str, str | None, str | None], other: tuple[str, str | None, str | None]
-) -> str:
+def _why_not(main: Measure, other: Measure) -> str:
     if main[0] == other[0] == "money" and main[1] != other[1]:
         return f"in {other[1]}, the others in {main[1]}: no exchange rate to compare them"
+    if main[3] != other[3]:
+        return "a change, the others are levels" if other[3] else "a level, the others changes"
     if main[0] != other[0]:
         return f"a {other[0]}, the others are {main[0]}"
     if main[1] != other[1]:

@@ -277,6 +277,43 @@ def resolve_figure(
     )
 
 
+# Metric phrases that point back ("this indicator amounted to ..."): the metric of the
+# figure before.
+_ANAPHORIC = frozenset({"indicator", "figure", "this indicator", "this figure", "the figure"})
+
+
+def metric_phrases(
+    text: str, figures: Sequence[tuple[int, int, str, dict[str, Any]]]
+) -> list[str | None]:
+    """The metric phrase each figure (start, end, kind, attrs; in text order) stands
+    for: its own; "this indicator" the one of the figure before it; a percent or a
+    multiplier without one (a change: "19.5% more than in 2021") the phrase of a figure
+    of its sentence that has one."""
+    own = [
+        attrs.get("metric") if isinstance(attrs.get("metric"), str) else None
+        for *_, attrs in figures
+    ]
+    out: list[str | None] = list(own)
+    for i, (start, end, kind, _attrs) in enumerate(figures):
+        phrase = own[i]
+        if phrase and normal(phrase) in _ANAPHORIC:
+            before = [out[j] for j in range(i) if out[j] and normal(out[j] or "") not in _ANAPHORIC]
+            out[i] = before[-1] if before else None
+        elif not phrase and kind in ("percent", "multiplier"):
+            s, e = sentence_of(text, start, end)
+            mates = [
+                own[j]
+                for j, (fs, fe, _k, _a) in enumerate(figures)
+                if j != i
+                and s <= fs
+                and fe <= e
+                and own[j]
+                and normal(own[j] or "") not in _ANAPHORIC
+            ]
+            out[i] = mates[0] if mates else None
+    return out
+
+
 # -- the article's mentions ------------------------------------------------------------
 
 
@@ -438,8 +475,16 @@ def figure_links(store: Store, state: DocState, item: SpanItem) -> FigureLinks:
         if stored is not None and len(stored.source) == len(ROLES):
             return stored
     doc = state.document
+    figures = [it for it in state.items if it.layer == "figures" and it.drawable]
+    phrases = metric_phrases(
+        doc.text, [(f.start, f.end, str(f.attrs.get("kind") or f.label), f.attrs) for f in figures]
+    )
+    attrs = dict(item.attrs)
+    for f, phrase in zip(figures, phrases, strict=True):
+        if f.id == item.id:
+            attrs["metric"] = phrase
     resolved = resolve_figure(
-        store, doc.text, doc.date, item.start, item.end, item.attrs, state_mentions(state)
+        store, doc.text, doc.date, item.start, item.end, attrs, state_mentions(state)
     )
     if stored is None:
         return resolved
