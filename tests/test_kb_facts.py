@@ -277,3 +277,32 @@ def test_the_seeds_conflict_from_suggestions_alone(tmp_path: Path, seeds_dir: Pa
                     total += 1
                     right += (g["start"], g["end"], keys[normal(g["entity"])]) in linked
     assert right / total >= 0.9
+
+
+def test_a_change_and_this_indicator_take_the_metric_of_the_figure_they_speak_of() -> None:
+    from annotator.core.kb.figure_links import metric_phrases
+
+    text = (
+        "Mutual trade in 2022 amounted to 172.2 million US dollars, which is 19.5% more "
+        "than in 2021. Investments reached 322 million US dollars. In 2022, this indicator "
+        "amounted to 49.8 million US dollars. Inflation was 9%."
+    )
+
+    def fig(part: str, kind: str, metric: str | None) -> tuple[int, int, str, dict[str, object]]:
+        start = text.index(part)
+        return start, start + len(part), kind, {"metric": metric}
+
+    figures = [
+        fig("172.2 million US dollars", "money", "mutual trade"),
+        fig("19.5%", "percent", None),
+        fig("322 million US dollars", "money", "Investments"),
+        fig("49.8 million US dollars", "money", "indicator"),
+        fig("9%", "percent", "Inflation"),
+    ]
+    assert metric_phrases(text, figures) == [
+        "mutual trade",
+        "mutual trade",
+        "Investments",
+        "Investments",
+        "Inflation",
+    ]

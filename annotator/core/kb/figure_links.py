@@ -8,6 +8,8 @@ suggestions):
 - metric: the finder's phrase ("trade turnover", "the volume of mutual trade", "Korean
   direct investments") through the METRIC aliases: exact normal form, then the phrase
   less its leading words ("direct investments"), then a close fuzzy match (≥ 90%).
+  "This indicator" is the metric of the figure before; a percent or multiplier without
+  a phrase (a change: "19.5% more than in 2021") takes the one of its sentence's figure.
 - period: `attrs["period_norm"]` (the finder's, resolved against the document's date)
   or `figures.periods.normalise_period(phrase, date)`. For a flow (trade, exports,
   investment: a total over a time), "at the end of 2021" is the year 2021.
