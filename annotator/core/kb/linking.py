@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from annotator.core.curation import (
     AddAnnotation,
@@ -398,11 +398,3 @@ def link_mentions(
     n = len(mentions)
     text = f"Link {n} mention{'s' if n != 1 else ''} of {entity.name}"
     return _run(store, state.document.id, state.annotator, text, ops, None)
-
-
-def mentions_summary(mentions: Sequence[Mention]) -> dict[str, Any]:
-    """For the window's offer: how many, and which texts."""
-    texts: dict[str, int] = {}
-    for m in mentions:
-        texts[m.text] = texts.get(m.text, 0) + 1
-    return {"count": len(mentions), "texts": texts}
