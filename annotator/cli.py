@@ -27,6 +27,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "figures": "annotator.commands.suggest:figures",
     "gui": "annotator.commands.gui:gui",
     "export": "annotator.commands.export:export",
+    "kb": "annotator.commands.kb:kb",
+    "facts": "annotator.commands.facts:facts",
 }
 
 # Exit status when some records were rejected and the good ones kept.
@@ -76,9 +78,10 @@ def annotator_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def project(db: str, *, create: bool = False) -> Iterator[Any]:
+def project(db: str, *, create: bool = False, empty_kb: bool = False) -> Iterator[Any]:
     """Open a project; any AnnotatorError inside (a project that cannot be used, a file
-    in the way, an unknown model) becomes a one-line CLI error."""
+    in the way, an unknown model) becomes a one-line CLI error. A project made here gets
+    the starter knowledge base unless `empty_kb`."""
     from annotator.core.errors import AnnotatorError
     from annotator.core.store import Store
 
@@ -87,6 +90,10 @@ def project(db: str, *, create: bool = False) -> Iterator[Any]:
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
+        if store.created:
+            from annotator.core.kb.starter import prepare_new_project
+
+            prepare_new_project(store, empty_kb=empty_kb)
         yield store
     except AnnotatorError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -130,14 +137,26 @@ ANNOTATION_FORMATS = ("prodigy", "doccano", "labelstudio", "brat", "conll", "spa
     help="File imported annotations under this curator (default: the curator the file "
     "names, else the OS user).",
 )
+@click.option(
+    "--empty-kb",
+    is_flag=True,
+    help="A project made by this import starts with an empty knowledge base instead of "
+    "the starter KB (countries, the seeds' people and organisations, metrics).",
+)
 def import_cmd(
-    paths: tuple[str, ...], db: str, text_column: str, fmt: str, annotator: str | None
+    paths: tuple[str, ...],
+    db: str,
+    text_column: str,
+    fmt: str,
+    annotator: str | None,
+    empty_kb: bool,
 ) -> None:
     """Import articles from .txt, .jsonl and .csv files or folders into the project, and
     annotations from Prodigy, doccano, Label Studio, brat, CoNLL and spaCy files.
 
     Changes: adds documents to the project (creating it if needed). Texts already in
-    the project are skipped, so importing twice changes nothing. Annotations from other
+    the project are skipped, so importing twice changes nothing. A new project gets the
+    starter knowledge base (see --empty-kb). Annotations from other
     tools are added to the curator's annotations (origin "imported") of the document
     with the same text, and those documents are marked done for that curator. Rejected
     records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
@@ -153,7 +172,7 @@ def import_cmd(
 
     rejected: list[Any] = []
     summaries: list[str] = []
-    with project(db, create=True) as store:
+    with project(db, create=True, empty_kb=empty_kb) as store:
         if articles:
             report = import_paths(store, articles, text_column=text_column, on_progress=on_progress)
             rejected += report.rejected

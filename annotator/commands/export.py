@@ -180,9 +180,9 @@ def facts_cmd(
 @db_option
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def kb_cmd(out: Path, db: str, force: bool) -> None:
-    """Export the knowledge base as JSON Lines: one entity a line with its id, name,
-    type, description, external ids and aliases."""
-    from annotator.core.export import export_kb
+    """The same as `annotator kb export OUT`: the knowledge base as JSON Lines (CSV when
+    OUT ends in .csv)."""
+    from annotator.core.kb.exporting import export_kb
 
     with project(db) as store:
         n = export_kb(store, out, force=force)

@@ -6,25 +6,36 @@ import sys
 
 import click
 
-from annotator.cli import annotator_option, db_option
+from annotator.cli import annotator_option, db_option, project
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @db_option
 @annotator_option
-def gui(paths: tuple[str, ...], db: str, annotator: str) -> None:
+@click.option(
+    "--empty-kb",
+    is_flag=True,
+    help="A project made now starts with an empty knowledge base instead of the starter KB.",
+)
+def gui(paths: tuple[str, ...], db: str, annotator: str, empty_kb: bool) -> None:
     """Open the curation window on the project.
 
     PATHs (files or folders of .txt, .jsonl, .csv) are imported first, creating the
-    project if needed; the model then suggests entities and figures for the new documents
-    in the background.
+    project if needed (with the starter knowledge base unless --empty-kb); the model
+    then suggests entities and figures for the new documents in the background.
 
     Changes: every accept, reject, correction, new span and status is written to the
     project as it happens, under the curator's name (--annotator). Window size, layout,
     text size and the last document are kept in the user's settings
     (env ANNOTATOR_SETTINGS_DIR moves them).
     """
+    from pathlib import Path
+
     from annotator.gui.app import run
 
+    if paths and not Path(db).exists():
+        # made here, not by the window, so that it gets the starter knowledge base
+        with project(db, create=True, empty_kb=empty_kb):
+            pass
     sys.exit(run(db, annotator, paths))

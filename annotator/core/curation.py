@@ -60,6 +60,9 @@ class SpanItem:
     # The suggestion this item is, or the one its annotation was decided from.
     source_key: str | None = None
     problem: str | None = None  # why an invalid item is invalid
+    # The knowledge-base entity the span is linked to (annotations.kb_id; "NIL": none
+    # exists), or the one the `kb` suggestion source pre-linked it to.
+    kb_id: str | None = None
 
     @property
     def is_suggestion(self) -> bool:
@@ -156,6 +159,7 @@ def _suggestion_item(text: str, s: Suggestion, state: str) -> SpanItem:
         attrs=s.attrs,  # shared, never mutated: edits copy first
         source_key=s.key,
         problem=None if ok else _problem(text, s.start, s.end),
+        kb_id=s.attrs.get("kb_id") if s.attrs else None,
     )
 
 
@@ -173,6 +177,7 @@ def _annotation_item(text: str, a: Annotation) -> SpanItem:
         annotation_id=a.id,
         source_key=a.source_key,
         problem=None if ok else _problem(text, a.start, a.end),
+        kb_id=a.kb_id,
     )
 
 
@@ -191,12 +196,20 @@ def load(
     decided = {a.source_key for a in annotations if a.source_key}
     rejected = store.rejected_keys(doc_id, annotator)
     items: list[SpanItem] = [_annotation_item(text, a) for a in annotations]
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for s in sugg:
         key = s.key
-        if key in decided or key in seen:
-            continue  # a decision shows instead; two models proposing the same span show once
-        seen.add(key)
+        if key in decided:
+            continue  # a decision shows instead
+        if key in seen:
+            # two models proposing the same span show once; the knowledge base's link
+            # (source `kb`) is carried onto the model's item
+            if any(k.startswith("kb_") for k in s.attrs):
+                first = items[seen[key]]
+                attrs = {**first.attrs, **{k: v for k, v in s.attrs.items() if k.startswith("kb_")}}
+                items[seen[key]] = replace(first, attrs=attrs, kb_id=attrs.get("kb_id"))
+            continue
+        seen[key] = len(items)
         items.append(_suggestion_item(text, s, "rejected" if key in rejected else "suggested"))
     items.sort(key=lambda it: (it.start, it.end, it.layer, it.label, it.id))
     return DocState(doc, annotator, store.status(doc_id, annotator), tuple(items), sugg)
@@ -353,6 +366,14 @@ def _describe(verb: str, item: SpanItem | None = None, label: str | None = None)
     return f"{verb} {label or item.label} “{snippet}”"
 
 
+def _own_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A suggestion's attributes without the knowledge base's pre-link (kb_id goes to
+    the annotation's own column)."""
+    if not any(k.startswith("kb_") for k in attrs):
+        return attrs
+    return {k: v for k, v in attrs.items() if not k.startswith("kb_")}
+
+
 def _accept_ops(state: DocState, item: SpanItem) -> list[Op]:
     ops: list[Op] = []
     if item.state == "rejected":
@@ -366,7 +387,8 @@ def _accept_ops(state: DocState, item: SpanItem) -> list[Op]:
             item.end,
             item.label,
             "accepted",
-            attrs=item.attrs,
+            attrs=_own_attrs(item.attrs),
+            kb_id=item.kb_id,
             source_key=item.source_key,
         )
     )
@@ -451,7 +473,12 @@ def _correct(state: DocState, item: SpanItem, **changes: Any) -> tuple[list[Op],
     """Ops that give `item` new start/end/label/attrs: a suggestion becomes a corrected
     annotation; an annotation is updated (accepted -> corrected)."""
     if item.is_suggestion:
-        new = {"start": item.start, "end": item.end, "label": item.label, "attrs": item.attrs}
+        new = {
+            "start": item.start,
+            "end": item.end,
+            "label": item.label,
+            "attrs": _own_attrs(item.attrs),
+        }
         new.update(changes)
         ops: list[Op] = []
         if item.state == "rejected":
@@ -466,6 +493,7 @@ def _correct(state: DocState, item: SpanItem, **changes: Any) -> tuple[list[Op],
                 new["label"],
                 "corrected",
                 attrs=new["attrs"],
+                kb_id=item.kb_id,
                 source_key=item.source_key,
             )
         )

@@ -370,29 +370,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def export_kb(store: Store, out: Path, *, force: bool = False) -> int:
-    """The knowledge base as JSON Lines: one entity a line with its id, key, name, type,
-    description, external ids and aliases. Returns how many entities."""
-    check_writable([out], force)
-    count = 0
-
-    def write(tmp: Path) -> None:
-        nonlocal count
-        with tmp.open("w", encoding="utf-8") as f:
-            for e in store.entities():
-                record = {
-                    "id": e.id,
-                    "key": e.key,
-                    "name": e.name,
-                    "type": e.type,
-                    "description": e.description,
-                    "external_ids": e.external_ids,
-                    "aliases": list(e.aliases),
-                }
-                f.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-
-    write_atomically(out, write)
-    return count

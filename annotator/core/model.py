@@ -80,6 +80,8 @@ class Entity:
     aliases: tuple[str, ...] = ()
     # Stable across projects: what annotations.kb_id holds and exports write.
     key: str = ""
+    # Adjectives of a place ("Kazakh" of Kazakhstan): aliases too, suggested as NORP.
+    demonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -162,5 +162,28 @@ UPDATE entities SET key = 'local:' || lower(hex(randomblob(8)));
 CREATE UNIQUE INDEX entities_key ON entities (key);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# v5: the knowledge base as the candidate ranking and the gazetteer read it. An alias has a
+# kind ('' a name, 'demonym' an adjective of a place: "Kazakh" of Kazakhstan), so a
+# demonym mention is suggested as NORP. `kb_generation` counts every change to entities
+# and aliases (triggers, so writers other than annotator.core.kb count too): the in-memory
+# indexes built from the KB are rebuilt when it moves. Indexes find entities by name (an
+# import's rows without key), the annotations linked to an entity (priors) and the figure
+# links naming one.
+_KB_BUMP = "BEGIN UPDATE kb_generation SET n = n + 1 WHERE id = 1; END;"
+V5 = f"""
+ALTER TABLE aliases ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+CREATE TABLE kb_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO kb_generation (id, n) VALUES (1, 0);
+CREATE TRIGGER kb_entities_insert AFTER INSERT ON entities {_KB_BUMP}
+CREATE TRIGGER kb_entities_update AFTER UPDATE ON entities {_KB_BUMP}
+CREATE TRIGGER kb_entities_delete AFTER DELETE ON entities {_KB_BUMP}
+CREATE TRIGGER kb_aliases_insert AFTER INSERT ON aliases {_KB_BUMP}
+CREATE TRIGGER kb_aliases_update AFTER UPDATE ON aliases {_KB_BUMP}
+CREATE TRIGGER kb_aliases_delete AFTER DELETE ON aliases {_KB_BUMP}
+CREATE INDEX entities_name ON entities (name);
+CREATE INDEX annotations_kb_id ON annotations (kb_id) WHERE kb_id IS NOT NULL;
+CREATE INDEX links_entity ON links (entity_id) WHERE entity_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,7 +27,6 @@ from annotator.core.model import (
     Entity,
     Suggestion,
     label_problem,
-    new_entity_key,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -169,6 +168,8 @@ class Store:
             )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             self._run_migration(number, MIGRATIONS[number - 1])
+        # A project made by this open: callers fill it (the starter knowledge base).
+        self.created = version == 0
 
     def _run_migration(self, number: int, sql: str) -> None:
         # executescript would commit on its own; the explicit BEGIN .. COMMIT makes the
@@ -651,81 +652,27 @@ class Store:
         )
         return [r[0] for r in rows]
 
-    # -- knowledge base ----------------------------------------------------------------
+    # -- knowledge base (annotator.core.kb.entities; kept here for existing callers) ------
 
-    def add_entity(
-        self,
-        name: str,
-        type: str = "",
-        *,
-        description: str = "",
-        external_ids: dict[str, str] | None = None,
-        aliases: Iterable[str] = (),
-        annotator: str = "",
-        key: str | None = None,
-    ) -> Entity:
-        """Add a canonical entity with its aliases (the name is an alias too). `key` is
-        its stable id (default: a new random local key)."""
-        if not name.strip():
-            raise ValueError("an entity needs a name")
-        key = key or new_entity_key()
-        names = sorted({name, *(a for a in aliases if a.strip())})
-        with self.transaction():
-            entity_id = (
-                self.db["entities"]
-                .insert(
-                    {
-                        "name": name,
-                        "type": type,
-                        "description": description,
-                        "external_ids": _json(external_ids),
-                        "key": key,
-                    }
-                )
-                .last_pk
-            )
-            self.db["aliases"].insert_all(
-                [{"entity_id": entity_id, "alias": a} for a in names], ignore=True
-            )
-            self.log(annotator, None, "add_entity", id=entity_id, key=key, name=name, type=type)
-        return self.entity(int(entity_id))
+    def add_entity(self, name: str, type: str = "", **kwargs: Any) -> Entity:
+        from annotator.core.kb.entities import add_entity
+
+        return add_entity(self, name, type, **kwargs)
 
     def entity(self, entity_id: int) -> Entity:
-        try:
-            row = self.db["entities"].get(entity_id)
-        except Exception as exc:  # sqlite_utils.db.NotFoundError
-            raise KeyError(f"no entity {entity_id}") from exc
-        return self._entity(row, self._aliases([entity_id]).get(entity_id, []))
+        from annotator.core.kb.entities import entity
+
+        return entity(self, entity_id)
 
     def entity_by_key(self, key: str) -> Entity | None:
-        """The entity an annotation's kb_id names, or None when none has that key."""
-        row = self.conn.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
-        return None if row is None else self.entity(int(row[0]))
+        from annotator.core.kb.entities import entity_by_key
+
+        return entity_by_key(self, key)
 
     def entities(self) -> Iterator[Entity]:
-        """Every entity of the knowledge base, by id, with its aliases."""
-        aliases = self._aliases(None)
-        for row in self.db["entities"].rows_where(order_by="id"):
-            yield self._entity(row, aliases.get(row["id"], []))
+        from annotator.core.kb.entities import entities
 
-    def _aliases(self, ids: list[int] | None) -> dict[int, list[str]]:
-        where = None if ids is None else f"entity_id IN ({','.join('?' * len(ids))})"
-        found: dict[int, list[str]] = {}
-        for row in self.db["aliases"].rows_where(where, ids or [], order_by="entity_id, alias"):
-            found.setdefault(row["entity_id"], []).append(row["alias"])
-        return found
-
-    @staticmethod
-    def _entity(row: dict[str, Any], aliases: list[str]) -> Entity:
-        return Entity(
-            id=row["id"],
-            name=row["name"],
-            type=row["type"],
-            description=row["description"],
-            external_ids=json.loads(row["external_ids"] or "{}"),
-            aliases=tuple(aliases),
-            key=row["key"] or "",
-        )
+        return entities(self)
 
     # -- reporting -------------------------------------------------------------------
 

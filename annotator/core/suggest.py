@@ -220,11 +220,15 @@ def suggest(
     only_new: bool = False,
     doc_ids: Sequence[int] | None = None,
     on_progress: Callable[[SuggestReport], None] | None = None,
+    prelink: bool = True,
 ) -> SuggestReport:
     """Run the pipeline over the project's documents (or `doc_ids`) and store its
     suggestions, one transaction per batch. With jobs > 1, worker processes parse and
     find figures while this one writes. KeyboardInterrupt stops after keeping the
-    finished batches; the report says `interrupted`."""
+    finished batches; the report says `interrupted`. With `prelink`, the knowledge base
+    suggests beside the model (source `kb`: known aliases, pre-linked)."""
+    from annotator.core.kb.prelink import prelink_documents
+
     ids = list(doc_ids) if doc_ids is not None else store.document_ids()
     report = SuggestReport(model=pipeline.name)
     if only_new:
@@ -240,6 +244,8 @@ def suggest(
                 store.replace_suggestions_many(
                     pipeline.name, pipeline.version, [(i, spans) for i, spans, _ in rows]
                 )
+                if prelink:
+                    prelink_documents(store, [i for i, _, _ in rows])
                 report.documents += len(rows)
                 for _, spans, n_tokens in rows:
                     report.tokens += n_tokens
