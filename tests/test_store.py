@@ -267,3 +267,66 @@ def test_labels_that_would_break_a_file_or_hide_in_the_window_are_refused(
     assert store.annotations(doc, "alice") == []
     # a label with an inner space is fine here; writers of space-separated formats see to it
     assert store.add_annotation(doc, "alice", "ents", 0, 6, "NEW LABEL", "manual").label
+
+
+def _hold_write_lock(db_path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that takes the project's write lock for `seconds`."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sqlite3, time
+            c = sqlite3.connect({str(db_path)!r}, isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("INSERT INTO events (annotator, action) VALUES ('x', 'hold')")
+            print("locked", flush=True)
+            time.sleep({seconds})
+            c.execute("COMMIT")
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_reading_documents_holds_no_snapshot_across_the_readers_writes(db_path: Path) -> None:
+    """Issue 11.1: suggest writes between the documents it reads; a commit by another
+    connection in between must not make its write fail (SQLITE_BUSY_SNAPSHOT)."""
+    with Store(db_path) as store, Store(db_path) as other:
+        ids = store.add_documents(
+            [NewDocument(f"{TEXT} ({i})", "t", None, "x", {}) for i in range(600)]
+        )
+        added = 0
+        for docs in (store.documents(), store.documents(ids)):
+            seen = [next(docs).id]
+            for doc in docs:
+                if len(seen) % 100 == 1:
+                    added += len(
+                        other.add_documents([NewDocument(f"new {doc.id}", "", None, "y", {})])
+                    )
+                    store.replace_suggestions(
+                        doc.id, "m", "1", [SuggestionDraft("ents", 23, 33, "GPE", {})]
+                    )
+                seen.append(doc.id)
+            assert seen[: len(ids)] == ids
+        # all documents, read in chunks, include those committed meanwhile
+        assert len(list(store.documents())) == store.count_documents() == 600 + added
+
+
+def test_retry_busy_waits_out_another_writer_with_backoff(db_path: Path) -> None:
+    with Store(db_path) as store:
+        doc = _doc(store)
+    holder = _hold_write_lock(db_path, 1.0)
+    try:
+        with Store(db_path, busy_timeout_ms=100) as store:
+            with pytest.raises(ProjectBusy):
+                store.set_status(doc, "alice", "done")
+            with pytest.raises(ProjectBusy):
+                store.retry_busy(lambda: store.set_status(doc, "alice", "done"), patience_s=0.2)
+            store.retry_busy(lambda: store.set_status(doc, "alice", "done"), patience_s=30)
+            assert store.status(doc, "alice") == "done"
+    finally:
+        holder.wait(10)

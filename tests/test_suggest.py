@@ -217,3 +217,59 @@ def test_a_pipeline_without_parser_still_suggests(tmp_path: Path, store: Store) 
         ("figures", "$6.1 billion", "money"),
         ("figures", "19.5%", "percent"),
     ]
+
+
+def _corpus(path: Path, n: int, *, words: int, seed: int = 13) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from corpus import write_corpus
+
+    return write_corpus(path, n, words=words, seed=seed)
+
+
+@pytest.mark.slow
+def test_suggest_survives_an_import_and_a_curator_accepting_meanwhile(tmp_path: Path) -> None:
+    """Issue 11.1: another process imports and accepts (through `curation`, as the window
+    does) while `suggest` runs; suggest finishes and every document gets suggestions."""
+    import subprocess
+    import sys
+
+    from annotator.core import curation
+
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        import_paths(store, [_corpus(tmp_path / "c.jsonl", 240, words=12)])
+        planned = set(store.document_ids())
+    more = [_corpus(tmp_path / f"more{i}.jsonl", 3, words=12, seed=100 + i) for i in range(60)]
+    cmd = [sys.executable, "-m", "annotator", "suggest", "--db", str(db), "--progress", "json"]
+    proc = subprocess.Popen(
+        [*cmd, "--batch-size", "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert json.loads(proc.stdout.readline())["event"] == "progress"
+    imports = accepts = 0
+    accepted: set[int] = set()
+    with Store(db) as store:
+        while proc.poll() is None and imports < len(more):
+            import_paths(store, [more[imports]])
+            imports += 1
+            for doc_id in sorted(store.suggested_doc_ids() - accepted)[:3]:
+                state = curation.load(store, doc_id, "alice")
+                item = state.next_open(None)
+                if item is not None and curation.accept(store, state, item) is not None:
+                    accepts += 1
+                accepted.add(doc_id)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-2000:]
+    assert imports >= 3 and accepts >= 3, (imports, accepts)
+    done = json.loads(out.splitlines()[-1])
+    assert done["event"] == "done" and done["documents"] == len(planned)
+    with Store(db) as store:
+        assert store.suggested_doc_ids() >= planned
+        assert all(store.suggestions(d) for d in planned)
+    resumed = subprocess.run([*cmd, "--only-new"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    with Store(db) as store:
+        assert store.suggested_doc_ids() == set(store.document_ids())
+        assert all(store.suggestions(d) for d in store.document_ids())

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import random
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import (
@@ -34,7 +36,14 @@ from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 if TYPE_CHECKING:
     import sqlite_utils
 
+T = TypeVar("T")
+
 BUSY_TIMEOUT_MS = 5000
+# How long a long-running writer (suggest) keeps retrying a write the project is too busy
+# for, with backoff, before it gives up with ProjectBusy.
+BUSY_PATIENCE_S = 120.0
+# Documents read per query by Store.documents.
+DOCUMENT_CHUNK = 256
 
 # Full-text indexing of the documents above an id, in one statement (see schema v2).
 INDEX_NEW_DOCUMENTS = (
@@ -228,6 +237,34 @@ class Store:
         else:
             self.conn.execute("COMMIT")
 
+    def retry_busy(
+        self,
+        write: Callable[[], T],
+        *,
+        patience_s: float = BUSY_PATIENCE_S,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> T:
+        """Run `write` (which opens its own transaction), and while another process
+        holds the project for longer than the busy timeout, try again with backoff
+        (0.1 s doubling to 5 s, with jitter) for up to `patience_s`; then ProjectBusy.
+
+        For long-running writers that must not die of a moment's contention (suggest);
+        a curator's action in the window keeps the plain busy timeout and its message.
+        """
+        if self.conn.in_transaction:
+            return write()  # inside a caller's transaction: the caller holds the lock
+        deadline = time.monotonic() + patience_s
+        delay = 0.1
+        while True:
+            try:
+                return write()
+            except ProjectBusy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise
+                sleep(min(delay * random.uniform(0.5, 1.5), left))
+                delay = min(delay * 2, 5.0)
+
     def log(self, annotator: str, doc_id: int | None, action: str, **payload: Any) -> None:
         self.conn.execute(
             "INSERT INTO events (annotator, doc_id, action, payload) VALUES (?, ?, ?, ?)",
@@ -267,23 +304,33 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(f"no document {doc_id}")
-        return Document(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+        return _document(row)
 
     def documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """Documents by id (all, or `ids`), read in chunks of DOCUMENT_CHUNK.
+
+        Each chunk is read whole before any of it is yielded, so no read is left open
+        while the caller works on a document. A caller that writes between documents
+        (suggest does) would otherwise hold a read snapshot across its own write
+        transaction, which fails with SQLITE_BUSY_SNAPSHOT as soon as another process
+        has committed (an import, a curator's accept) since the read began.
+        """
         sql = "SELECT id, text, title, date, source, meta FROM documents"
         if ids is None:
-            rows: Iterable[tuple[Any, ...]] = self.conn.execute(sql + " ORDER BY id")
-        else:
-            id_list = list(ids)
-            rows = (
-                r
-                for chunk in _chunks(id_list, 500)
-                for r in self.conn.execute(
-                    f"{sql} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
-                )
-            )
-        for r in rows:
-            yield Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+            last = 0
+            while True:
+                rows = self.conn.execute(
+                    f"{sql} WHERE id > ? ORDER BY id LIMIT ?", (last, DOCUMENT_CHUNK)
+                ).fetchall()
+                if not rows:
+                    return
+                yield from map(_document, rows)
+                last = rows[-1][0]
+        for chunk in _chunks(list(ids), DOCUMENT_CHUNK):
+            rows = self.conn.execute(
+                f"{sql} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
+            ).fetchall()
+            yield from map(_document, rows)
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
@@ -771,6 +818,10 @@ def _list_filter(
         where.append("d.id < ?")
         params.append(before_id)
     return ("WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _document(r: Sequence[Any]) -> Document:
+    return Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
 
 
 def _now_sql() -> str:

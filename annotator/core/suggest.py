@@ -14,6 +14,7 @@ no figure covers ("two states") stay in `ents`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import multiprocessing as mp
 import signal
@@ -232,8 +233,15 @@ def suggest(
     try:
         with _parsed_batches(pipeline, batches, jobs) as parsed:
             for rows in parsed:
-                store.replace_suggestions_many(
-                    pipeline.name, pipeline.version, [(i, spans) for i, spans, _ in rows]
+                # Other writers (an import, a curator in the window) may hold the project
+                # for a moment: wait for them rather than lose the run.
+                store.retry_busy(
+                    functools.partial(
+                        store.replace_suggestions_many,
+                        pipeline.name,
+                        pipeline.version,
+                        [(i, spans) for i, spans, _ in rows],
+                    )
                 )
                 report.documents += len(rows)
                 for _, spans, n_tokens in rows:
