@@ -143,7 +143,7 @@ def import_cmd(
     records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
     anything was rejected.
     """
-    from annotator.core.importer import ImportReport, import_paths, split_by_format
+    from annotator.core.importer import LONG_TEXT, ImportReport, import_paths, split_by_format
 
     articles, annotated = split_by_format(paths, fmt)
     progress = _Progress()
@@ -153,11 +153,13 @@ def import_cmd(
 
     rejected: list[Any] = []
     summaries: list[str] = []
+    long_texts: list[tuple[str, int]] = []
     with project(db, create=True) as store:
         if articles:
             report = import_paths(store, articles, text_column=text_column, on_progress=on_progress)
             rejected += report.rejected
             summaries.append(report.summary())
+            long_texts = report.long_texts
         if annotated:
             from annotator.core.interchange import import_annotated, read_annotated
 
@@ -177,6 +179,12 @@ def import_cmd(
     progress.done()
     for rejection in rejected:
         click.echo(str(rejection), err=True)
+    for source, chars in long_texts:
+        click.echo(
+            f"{source}: {chars:,} characters, over spaCy's max_length of {LONG_TEXT:,}: "
+            "suggest will parse it in pieces",
+            err=True,
+        )
     for summary in summaries:
         click.echo(summary)
     if rejected:

@@ -75,3 +75,20 @@ def test_every_help_says_what_it_changes() -> None:
     for command in ("import", "list", "stats"):
         text = _run(command, "--help").stdout
         assert "Change" in text, command
+
+
+def test_import_warns_about_a_text_too_long_to_parse_whole(db_path: Path, tmp_path: Path) -> None:
+    """Issue 11.8: spaCy refuses texts over its max_length; import says which texts are
+    over it (and keeps them: suggest parses them in pieces)."""
+    paragraph = "Trade between Kazakhstan and Korea reached $6.1 billion in 2022.\n\n"
+    big = tmp_path / "big.txt"
+    big.write_text(paragraph * (1_000_000 // len(paragraph) + 1), "utf-8")
+    (tmp_path / "small.txt").write_text(paragraph, "utf-8")
+    result = _run("import", str(big), str(tmp_path / "small.txt"), "--db", str(db_path))
+    assert result.exit_code == 0
+    chars = len(big.read_text("utf-8"))
+    assert result.stderr.splitlines() == [
+        f"big.txt: {chars:,} characters, over spaCy's max_length of 1,000,000: "
+        "suggest will parse it in pieces"
+    ]
+    assert result.stdout.strip() == "imported 2, duplicates 0, rejected 0"

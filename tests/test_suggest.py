@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.core.importer import import_paths
 from annotator.core.model import span_key
+from annotator.core.pieces import split_text
 from annotator.core.store import NewDocument, Store, SuggestionDraft
 from annotator.core.suggest import Pipeline, UnknownModel, load_pipeline, suggest
 
@@ -273,3 +274,91 @@ def test_suggest_survives_an_import_and_a_curator_accepting_meanwhile(tmp_path: 
     with Store(db) as store:
         assert store.suggested_doc_ids() == set(store.document_ids())
         assert all(store.suggestions(d) for d in store.document_ids())
+
+
+LONG_PARAGRAPH = (
+    "🇰🇿 Trade turnover between Kazakhstan and Korea reached $6.1 billion in 2022, "
+    "Tokayev told Yoon in Seoul."
+)
+
+
+def _long_text(paragraphs: int) -> str:
+    # paragraphs, and in the middle one paragraph longer than a piece (cut at sentences)
+    middle = " ".join([LONG_PARAGRAPH] * 30)
+    return "\n\n".join([LONG_PARAGRAPH] * paragraphs + [middle] + [LONG_PARAGRAPH] * paragraphs)
+
+
+@pytest.mark.slow
+def test_a_document_over_max_length_is_suggested_in_pieces_with_exact_offsets(
+    store: Store, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11.8: a document over spaCy's max_length no longer ends the run with E088;
+    its batch neighbours get their suggestions, and --only-new never meets it again."""
+    monkeypatch.setattr(pipeline.nlp, "max_length", 2000)
+    long_text = _long_text(20)
+    assert len(long_text) > 3 * 2000
+    ids = store.add_documents(
+        [
+            NewDocument("Astana hosted Samsung executives.", "a", None, "a.txt", {}),
+            NewDocument(long_text, "long", None, "long.txt", {}),
+            NewDocument("Seoul signed a deal with Hungary.", "b", None, "b.txt", {}),
+        ]
+    )
+    report = suggest(store, pipeline, batch_size=3)
+    assert report.documents == 3 and not report.failed
+    ((long_id, chars, pieces),) = report.pieced
+    assert (long_id, chars) == (ids[1], len(long_text)) and pieces >= 4
+    assert store.suggestions(ids[0]) and store.suggestions(ids[2])
+
+    spans = store.suggestions(ids[1])
+    times = long_text.count(LONG_PARAGRAPH)
+    money = [s for s in spans if s.layer == "figures"]
+    assert [long_text[s.start : s.end] for s in money] == ["$6.1 billion"] * times
+    assert all(s.attrs["value"] == 6.1e9 for s in money)
+    found = {(long_text[s.start : s.end], s.label) for s in spans if s.layer == "ents"}
+    assert ("Kazakhstan", "GPE") in found and ("Seoul", "GPE") in found
+    kazakhstan = [s for s in spans if long_text[s.start : s.end] == "Kazakhstan"]
+    assert len(kazakhstan) == times
+
+    again = suggest(store, pipeline, only_new=True)
+    assert (again.documents, again.skipped, again.pieced) == (0, 3, [])
+
+
+@pytest.mark.slow
+def test_a_document_the_pipeline_fails_on_is_listed_and_its_neighbours_kept(
+    db_path: Path, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.core.suggest as core
+
+    real = core.doc_suggestions
+
+    def breaks_on_boom(doc: object) -> list[SuggestionDraft]:
+        if "BOOM" in doc.text:  # type: ignore[attr-defined]
+            raise ValueError("cannot handle BOOM\nsecond line")
+        return real(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "doc_suggestions", breaks_on_boom)
+    monkeypatch.setattr(core, "load_pipeline", lambda model=None: pipeline)
+    monkeypatch.setattr(pipeline.nlp, "max_length", 2000)
+    with Store(db_path) as store:
+        ids = store.add_documents(
+            [
+                NewDocument("Astana hosted Samsung executives.", "a", None, "a.txt", {}),
+                NewDocument("BOOM in Astana.", "b", None, "boom.txt", {}),
+                NewDocument(_long_text(10), "c", None, "long.txt", {}),
+                NewDocument("Seoul signed a deal with Hungary.", "d", None, "d.txt", {}),
+            ]
+        )
+    result = CliRunner().invoke(main, ["suggest", "--db", str(db_path), "--batch-size", "4"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.splitlines() == [
+        f"document {ids[2]} (long.txt): {len(_long_text(10)):,} characters, over the model's "
+        f"max_length of 2,000: suggested in {len(split_text(_long_text(10), 2000))} pieces "
+        "cut at paragraph breaks",
+        f"document {ids[1]} (boom.txt): not suggested: ValueError: cannot handle BOOM "
+        "(the next run tries it again)",
+    ]
+    assert "3 documents" in result.stdout and "1 failed" in result.stdout
+    with Store(db_path) as store:
+        assert store.suggested_doc_ids() == {ids[0], ids[2], ids[3]}
+        assert all(store.suggestions(i) for i in (ids[0], ids[2], ids[3]))
