@@ -200,8 +200,10 @@ def import_cmd(
 @click.option("--status", type=click.Choice(STATUSES), help="Only documents with this status.")
 @click.option(
     "--search",
-    metavar="QUERY",
-    help='Full-text search (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*).',
+    metavar="WORDS",
+    help='Only documents whose title or text has all these words ("a phrase", prefix*; '
+    "other punctuation is text). Start with fts: for SQLite FTS5 syntax "
+    "(fts: Astana OR Seoul).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many documents.")
 def list_cmd(
@@ -214,9 +216,9 @@ def list_cmd(
     with project(db) as store:
         try:
             rows = store.list_documents(annotator, status=status, search=search, limit=limit)
-        except ValueError as exc:
+        except ValueError as exc:  # only fts: queries can be malformed
             raise click.ClickException(
-                f"{exc}. Quote words with punctuation, e.g. --search '\"U.S.\"'"
+                f"{exc} (fts: takes SQLite FTS5 syntax; without fts: the words are plain)"
             ) from exc
     if fmt == "jsonl":
         for r in rows:

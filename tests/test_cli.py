@@ -47,12 +47,35 @@ def test_import_with_rejections_exits_non_zero_and_keeps_good(
     assert result.stdout.strip() == "imported 1, duplicates 0, rejected 1"
 
 
-def test_malformed_search_is_one_line_error(db_path: Path, seeds_dir: Path) -> None:
+def test_malformed_fts_search_is_one_line_error(db_path: Path, seeds_dir: Path) -> None:
     _run("import", str(seeds_dir), "--db", str(db_path))
-    result = _run("list", "--db", str(db_path), "--search", "AND OR")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: invalid search query 'AND OR': fts5: syntax error")
-    assert len(result.stderr.strip().splitlines()) == 1
+    for query in ("fts:AND OR", "fts:* OR x"):
+        result = _run("list", "--db", str(db_path), "--search", query)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: invalid search query {query!r}: ")
+        assert result.stderr.rstrip().endswith("without fts: the words are plain)")
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_search_as_people_type_it(db_path: Path, seeds_dir: Path) -> None:
+    """Issue 11.10: what people type never fails; fts: gives FTS5 syntax."""
+    _run("import", str(seeds_dir), "--db", str(db_path))
+
+    def found(query: str) -> list[int]:
+        result = _run("list", "--db", str(db_path), "--format", "jsonl", "--search", query)
+        assert result.exit_code == 0, (query, result.output)
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    everything = found("*")
+    assert len(everything) == 5
+    for query in ("* OR x", "Japan's", "$50", "5%", "US-China", "AND OR", '"', "(", "-"):
+        assert set(found(query)) <= set(everything)
+    assert found("Hungary") == found("fts: Hungary") != []
+    assert found("hungar*") == found("Hungary")
+    korea, hungary = set(found("Korea")), set(found("Hungary"))
+    assert set(found("fts: Korea OR Hungary")) == korea | hungary
+    assert set(found("Korea Hungary")) == korea & hungary
+    assert found('"6.1 billion"') and found('"6.1 billion"') == found("6.1-billion")
 
 
 def test_missing_project_is_one_line_error(tmp_path: Path) -> None:

@@ -222,7 +222,7 @@ def test_list_filters_by_status_and_search(store: Store) -> None:
     assert [r.id for r in store.list_documents("alice", search="flights")] == [b]
     assert [r.id for r in store.list_documents("alice", search="flight*")] == [b]
     with pytest.raises(ValueError, match="invalid search query"):
-        store.list_documents("alice", search='"unclosed')
+        store.list_documents("alice", search='fts: "unclosed')
 
 
 def test_knowledge_base_entities_and_aliases(store: Store) -> None:
@@ -330,3 +330,65 @@ def test_retry_busy_waits_out_another_writer_with_backoff(db_path: Path) -> None
             assert store.status(doc, "alice") == "done"
     finally:
         holder.wait(10)
+
+
+SEARCHABLE = [
+    "Japan's exports to the US-China corridor rose 5% to $50 million.",
+    "Trade turnover between Kazakhstan and Korea: 15 flights per week or more.",
+    "Zürich and Astana (née Nur-Sultan) signed *nothing* — “quoted” text.",
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Japan's", [0]),
+        ("japan", [0]),
+        ("$50", [0]),
+        ("5%", [0]),
+        ("US-China", [0]),
+        ("us china", [0]),
+        ("China-US", []),  # a phrase: the words in this order
+        ('"trade turnover"', [1]),
+        ('"turnover trade"', []),
+        ("flight*", [1]),
+        ("Kazakhstan Korea", [1]),
+        ("Kazakhstan Japan", []),
+        ("or", [1]),
+        ("* OR x", []),  # plain words: "or" and "x" must both occur
+        ("AND OR", [1]),
+        ("NOT Astana", []),
+        ("zurich", [2]),
+        ("Nur-Sultan)", [2]),
+        ("title:Astana", []),
+        ('"unclosed phrase', []),
+        ("“quoted”", [2]),
+        ("NEAR(trade turnover)", []),
+        ("*", [0, 1, 2]),  # nothing to search for: no filter, as an empty box
+        ("$ % -- ^", [0, 1, 2]),
+        ("🇰🇿", [0, 1, 2]),
+        ("a\x00b", []),
+        ("\udcff Japan", [0]),  # not UTF-8 on the command line
+    ],
+)
+def test_search_takes_what_people_type_as_plain_words(
+    store: Store, typed: str, found: list[int]
+) -> None:
+    """Issue 11.10: everyday input never fails and finds what it says."""
+    ids = store.add_documents([NewDocument(t, "", None, "x", {}) for t in SEARCHABLE])
+    rows = store.list_documents("alice", search=typed)
+    assert [r.id for r in rows] == [ids[i] for i in found]
+    assert store.count_listed("alice", search=typed) == len(found)
+
+
+def test_fts_prefix_gives_fts5_syntax(store: Store) -> None:
+    ids = store.add_documents([NewDocument(t, "t", None, "x", {}) for t in SEARCHABLE])
+    assert [r.id for r in store.list_documents("a", search="fts: Japan OR Korea")] == ids[:2]
+    assert [r.id for r in store.list_documents("a", search="FTS:flight* NOT Japan")] == [ids[1]]
+    assert [r.id for r in store.list_documents("a", search="fts: NEAR(Kazakhstan Korea, 2)")] == [
+        ids[1]
+    ]
+    for bad in ("fts: AND OR", 'fts:"unclosed', "fts: * OR x", "fts: US-China"):
+        with pytest.raises(ValueError, match="invalid search query"):
+            store.list_documents("a", search=bad)
+    assert len(store.list_documents("a", search="fts:   ")) == 3

@@ -32,6 +32,7 @@ from annotator.core.model import (
     new_entity_key,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from annotator.core.search import fts_query, is_fts
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -349,8 +350,9 @@ class Store:
     ) -> list[DocumentRow]:
         """Documents with this curator's status and count of undecided suggestions.
 
-        `search` is an FTS5 query over titles and texts; a malformed one raises
-        ValueError with SQLite's explanation.
+        `search` is what a person typed, searched for in titles and texts as plain
+        words (see `annotator.core.search`); with the `fts:` prefix it is FTS5 syntax,
+        and a malformed one raises ValueError with SQLite's explanation.
         """
         where, params = _list_filter(status, search)
         sql = f"""
@@ -396,9 +398,9 @@ class Store:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            if search and any(
-                w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated")
-            ):
+            # Only an fts: query can be malformed (plain words are always quoted), and
+            # the MATCH expression is the only part of the statement it changes.
+            if search and is_fts(search) and not _is_busy(exc):
                 raise ValueError(f"invalid search query {search!r}: {exc}") from exc
             raise
 
@@ -811,9 +813,10 @@ def _list_filter(
         _check_status(status)
         where.append("coalesce(s.status, 'open') = ?")
         params.append(status)
-    if search:
+    match = fts_query(search)
+    if match:
         where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-        params.append(search)
+        params.append(match)
     if before_id is not None:
         where.append("d.id < ?")
         params.append(before_id)
