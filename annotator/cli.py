@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "figures": "annotator.commands.suggest:figures",
     "gui": "annotator.commands.gui:gui",
     "export": "annotator.commands.export:export",
+    "accept": "annotator.commands.accept:accept",
 }
 
 # Exit status when some records were rejected and the good ones kept.

@@ -95,7 +95,7 @@ def test_corrupt_project_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_every_help_says_what_it_changes() -> None:
-    for command in ("import", "list", "stats"):
+    for command in ("import", "list", "stats", "accept", "suggest", "gui"):
         text = _run(command, "--help").stdout
         assert "Change" in text, command
 

@@ -272,6 +272,16 @@ class Store:
             (annotator, doc_id, action, _json(payload)),
         )
 
+    def log_many(
+        self, annotator: str, events: Iterable[tuple[int | None, str, dict[str, Any]]]
+    ) -> None:
+        """Append (doc_id, action, payload) events of one curator in one statement, as
+        `log` writes each (for bulk writes)."""
+        self.conn.executemany(
+            "INSERT INTO events (annotator, doc_id, action, payload) VALUES (?, ?, ?, ?)",
+            ((annotator, doc_id, action, _json(payload)) for doc_id, action, payload in events),
+        )
+
     # -- documents -------------------------------------------------------------------
 
     def add_documents(self, docs: Sequence[NewDocument]) -> list[int]:
@@ -403,6 +413,15 @@ class Store:
             if search and is_fts(search) and not _is_busy(exc):
                 raise ValueError(f"invalid search query {search!r}: {exc}") from exc
             raise
+
+    def search_ids(self, search: str | None) -> set[int] | None:
+        """Ids of the documents `search` finds, as the document list's search does;
+        None when it has nothing to search for (no filter)."""
+        match = fts_query(search)
+        if match is None:
+            return None
+        sql = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+        return {r[0] for r in self._search(sql, [match], search).fetchall()}
 
     def next_document(
         self, annotator: str, after_id: int, statuses: Sequence[str] = ("open", "in_progress")
