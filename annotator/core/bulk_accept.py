@@ -263,13 +263,16 @@ def _write_batch(
         ).fetchall()
     )
     rows = []
+    bad_label: dict[str, bool] = {}
     for doc_id, layer, start, end, label, attrs in suggestions.fetchall():
         key = span_key(layer, start, end, label)
+        if label not in bad_label:
+            bad_label[label] = label_problem(label) is not None
         if (doc_id, key) in have:
             batch.already += 1
         elif (doc_id, key) in rejected:
             batch.rejected += 1
-        elif not 0 <= start < end <= lengths[doc_id] or label_problem(label):
+        elif not 0 <= start < end <= lengths[doc_id] or bad_label[label]:
             batch.invalid += 1
         else:
             have.add((doc_id, key))  # two equal suggestions give one annotation

@@ -101,8 +101,12 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+# One encoder for every write: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _json(value: dict[str, Any] | None) -> str:
-    return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(value or {})
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
