@@ -113,6 +113,7 @@ def test_cli_suggest_then_figures(db_path: Path, seeds_dir: Path) -> None:
     assert turnover["source"] == "000_71e2dbcf1fe46cab.txt"
     pct = by_text["19.5%"]
     assert (pct["value"], pct["unit"]) == (19.5, "%")
+    assert pct["change"] == "more than in 2021"  # as the README says (issue 11.12)
     with Store(db_path) as store:
         for r in records:
             assert store.document(r["doc"]).text[r["start"] : r["end"]] == r["text"]
@@ -362,3 +363,30 @@ def test_a_document_the_pipeline_fails_on_is_listed_and_its_neighbours_kept(
     with Store(db_path) as store:
         assert store.suggested_doc_ids() == {ids[0], ids[2], ids[3]}
         assert all(store.suggestions(i) for i in (ids[0], ids[2], ids[3]))
+
+
+def test_figures_prints_every_field_the_readme_names(db_path: Path) -> None:
+    """Issue 11.12: the README says a figure carries its change; `figures` prints it."""
+    text = "Exports rose 19.5% more than in 2021."
+    attrs = {"kind": "percent", "value": 19.5, "unit": "%", "change": "more than in 2021"}
+    with Store(db_path) as store:
+        (doc,) = store.add_documents([NewDocument(text, "t", None, "x.txt", {})])
+        start = text.index("19.5%")
+        draft = SuggestionDraft("figures", start, start + 5, "percent", attrs)
+        store.replace_suggestions(doc, "m", "1", [draft])
+    runner = CliRunner()
+    (record,) = [
+        json.loads(line)
+        for line in runner.invoke(main, ["figures", "--db", str(db_path)]).stdout.splitlines()
+    ]
+    assert record["change"] == "more than in 2021"
+    csv_lines = runner.invoke(main, ["figures", "--db", str(db_path), "--format", "csv"]).stdout
+    header, row = csv_lines.splitlines()
+    assert header == (
+        "doc,source,start,end,text,kind,value,unit,approx,metric,period,change,subjects"
+    )
+    assert row.endswith(",more than in 2021,")
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    described = readme.split("| `annotator figures", 1)[1].split("\n", 1)[0]
+    for name in ("value", "unit", "kind", "approx", "metric", "period", "change", "subjects"):
+        assert name in record and name in described, name

@@ -182,6 +182,7 @@ FIGURE_FIELDS = (
     "approx",
     "metric",
     "period",
+    "change",
     "subjects",
 )
 
@@ -243,5 +244,6 @@ def _figure_records(store: Any, origin: str) -> Any:
                 "approx": bool(attrs.get("approx", False)),
                 "metric": attrs.get("metric"),
                 "period": attrs.get("period"),
+                "change": attrs.get("change"),
                 "subjects": list(attrs.get("subjects") or []),
             }
