@@ -79,7 +79,10 @@ def qt_import_problem(exc: ImportError) -> str:
 
 def xcb_plugin() -> Path | None:
     """PySide6's X11 platform plugin, found without importing PySide6."""
-    spec = importlib.util.find_spec("PySide6")
+    try:
+        spec = importlib.util.find_spec("PySide6")
+    except (ImportError, ValueError):  # blocked, or a broken installation
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     for folder in spec.submodule_search_locations:
