@@ -243,7 +243,7 @@ def test_suggest_survives_an_import_and_a_curator_accepting_meanwhile(tmp_path: 
     with Store(db) as store:
         import_paths(store, [_corpus(tmp_path / "c.jsonl", 240, words=12)])
         planned = set(store.document_ids())
-    more = [_corpus(tmp_path / f"more{i}.jsonl", 3, words=12, seed=100 + i) for i in range(60)]
+    more = [_corpus(tmp_path / f"more{i}.jsonl", 2, words=12, seed=100 + i) for i in range(30)]
     cmd = [sys.executable, "-m", "annotator", "suggest", "--db", str(db), "--progress", "json"]
     proc = subprocess.Popen(
         [*cmd, "--batch-size", "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

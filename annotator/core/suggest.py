@@ -19,6 +19,7 @@ import functools
 import itertools
 import multiprocessing as mp
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -281,6 +282,46 @@ def _in_order(pool: Any, batches: Iterator[list[tuple[int, str]]], ahead: int) -
         yield result
 
 
+def _count(report: SuggestReport, rows: Parsed) -> None:
+    for r in rows:
+        if r.spans is None:
+            report.failed.append((r.doc_id, r.error or "failed"))
+            continue
+        report.documents += 1
+        report.tokens += r.tokens
+        report.suggestions += len(r.spans)
+        for span in r.spans:
+            report.by_layer[span.layer] += 1
+        if r.pieces > 1:
+            report.pieced.append((r.doc_id, r.chars, r.pieces))
+
+
+@contextlib.contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block is over (a second one stops at once), so a
+    batch is either kept and counted or neither. Only the main thread gets signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if held:
+            raise KeyboardInterrupt
+        held.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+
 def suggest(
     store: Store,
     pipeline: Pipeline,
@@ -309,23 +350,18 @@ def suggest(
             for rows in parsed:
                 parsed_ok = [(r.doc_id, r.spans) for r in rows if r.spans is not None]
                 # Other writers (an import, a curator in the window) may hold the project
-                # for a moment: wait for them rather than lose the run.
-                store.retry_busy(
-                    functools.partial(
-                        store.replace_suggestions_many, pipeline.name, pipeline.version, parsed_ok
+                # for a moment: wait for them rather than lose the run. Ctrl-C waits for
+                # the batch to be kept and counted, so the report says what was kept.
+                with _interrupt_after():
+                    store.retry_busy(
+                        functools.partial(
+                            store.replace_suggestions_many,
+                            pipeline.name,
+                            pipeline.version,
+                            parsed_ok,
+                        )
                     )
-                )
-                for r in rows:
-                    if r.spans is None:
-                        report.failed.append((r.doc_id, r.error or "failed"))
-                        continue
-                    report.documents += 1
-                    report.tokens += r.tokens
-                    report.suggestions += len(r.spans)
-                    for span in r.spans:
-                        report.by_layer[span.layer] += 1
-                    if r.pieces > 1:
-                        report.pieced.append((r.doc_id, r.chars, r.pieces))
+                    _count(report, rows)
                 report.seconds = time.perf_counter() - started
                 if on_progress:
                     on_progress(report)
