@@ -247,7 +247,6 @@ class Store:
         write: Callable[[], T],
         *,
         patience_s: float = BUSY_PATIENCE_S,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> T:
         """Run `write` (which opens its own transaction), and while another process
         holds the project for longer than the busy timeout, try again with backoff
@@ -267,7 +266,7 @@ class Store:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise
-                sleep(min(delay * random.uniform(0.5, 1.5), left))
+                time.sleep(min(delay * random.uniform(0.5, 1.5), left))
                 delay = min(delay * 2, 5.0)
 
     def log(self, annotator: str, doc_id: int | None, action: str, **payload: Any) -> None:
@@ -331,21 +330,19 @@ class Store:
         has committed (an import, a curator's accept) since the read began.
         """
         sql = "SELECT id, text, title, date, source, meta FROM documents"
-        if ids is None:
-            last = 0
-            while True:
+        if ids is not None:
+            for chunk in _chunks(list(ids), DOCUMENT_CHUNK):
                 rows = self.conn.execute(
-                    f"{sql} WHERE id > ? ORDER BY id LIMIT ?", (last, DOCUMENT_CHUNK)
+                    f"{sql} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
                 ).fetchall()
-                if not rows:
-                    return
                 yield from map(_document, rows)
-                last = rows[-1][0]
-        for chunk in _chunks(list(ids), DOCUMENT_CHUNK):
-            rows = self.conn.execute(
-                f"{sql} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
-            ).fetchall()
+            return
+        last = 0
+        while rows := self.conn.execute(
+            f"{sql} WHERE id > ? ORDER BY id LIMIT ?", (last, DOCUMENT_CHUNK)
+        ).fetchall():
             yield from map(_document, rows)
+            last = rows[-1][0]
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
