@@ -265,6 +265,8 @@ def test_cli_accepts_says_what_it_did_and_is_idempotent(db_path: Path) -> None:
     [
         (["--annotator", "s", "--doc", "x"], 2, "'x' is not a document id or a range like 10-20"),
         (["--annotator", "s", "--doc", "9-3"], 2, "range '9-3' runs backwards"),
+        (["--annotator", "s", "--doc", "1-99999999999"], 2, "is longer than 10,000,000"),
+        (["--annotator", "s", "--doc", "1-3,7"], 1, "Error: no such document: 7"),
         (
             ["--annotator", "s", "--label", "GEP"],
             1,

@@ -13,6 +13,9 @@ from annotator.core.model import LAYERS, STATUSES
 if TYPE_CHECKING:
     from annotator.core.bulk_accept import AcceptReport
 
+# The longest --doc range: more ids than any project holds, fewer than fill the memory.
+MAX_RANGE = 10_000_000
+
 
 def _doc_ids(values: tuple[str, ...]) -> list[int] | None:
     """`--doc 3 --doc 10-20 --doc 5,7` as ids; None when none was given."""
@@ -33,6 +36,11 @@ def _doc_ids(values: tuple[str, ...]) -> list[int] | None:
             if lo > hi:
                 raise click.BadParameter(
                     f"range {part.strip()!r} runs backwards", param_hint="--doc"
+                )
+            if hi - lo >= MAX_RANGE:
+                raise click.BadParameter(
+                    f"range {part.strip()!r} is longer than {MAX_RANGE:,} documents",
+                    param_hint="--doc",
                 )
             ids.extend(range(lo, hi + 1))
     return ids
