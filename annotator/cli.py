@@ -29,6 +29,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "export": "annotator.commands.export:export",
     "kb": "annotator.commands.kb:kb",
     "facts": "annotator.commands.facts:facts",
+    "accept": "annotator.commands.accept:accept",
 }
 
 # Exit status when some records were rejected and the good ones kept.
@@ -162,7 +163,7 @@ def import_cmd(
     records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
     anything was rejected.
     """
-    from annotator.core.importer import ImportReport, import_paths, split_by_format
+    from annotator.core.importer import LONG_TEXT, ImportReport, import_paths, split_by_format
 
     articles, annotated = split_by_format(paths, fmt)
     progress = _Progress()
@@ -172,11 +173,13 @@ def import_cmd(
 
     rejected: list[Any] = []
     summaries: list[str] = []
+    long_texts: list[tuple[str, int]] = []
     with project(db, create=True, empty_kb=empty_kb) as store:
         if articles:
             report = import_paths(store, articles, text_column=text_column, on_progress=on_progress)
             rejected += report.rejected
             summaries.append(report.summary())
+            long_texts = report.long_texts
         if annotated:
             from annotator.core.interchange import import_annotated, read_annotated
 
@@ -196,6 +199,12 @@ def import_cmd(
     progress.done()
     for rejection in rejected:
         click.echo(str(rejection), err=True)
+    for source, chars in long_texts:
+        click.echo(
+            f"{source}: {chars:,} characters, over spaCy's max_length of {LONG_TEXT:,}: "
+            "suggest will parse it in pieces",
+            err=True,
+        )
     for summary in summaries:
         click.echo(summary)
     if rejected:
@@ -211,8 +220,10 @@ def import_cmd(
 @click.option("--status", type=click.Choice(STATUSES), help="Only documents with this status.")
 @click.option(
     "--search",
-    metavar="QUERY",
-    help='Full-text search (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*).',
+    metavar="WORDS",
+    help='Only documents whose title or text has all these words ("a phrase", prefix*; '
+    "other punctuation is text). Start with fts: for SQLite FTS5 syntax "
+    "(fts: Astana OR Seoul).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many documents.")
 def list_cmd(
@@ -225,9 +236,9 @@ def list_cmd(
     with project(db) as store:
         try:
             rows = store.list_documents(annotator, status=status, search=search, limit=limit)
-        except ValueError as exc:
+        except ValueError as exc:  # only fts: queries can be malformed
             raise click.ClickException(
-                f"{exc}. Quote words with punctuation, e.g. --search '\"U.S.\"'"
+                f"{exc} (fts: takes SQLite FTS5 syntax; without fts: the words are plain)"
             ) from exc
     if fmt == "jsonl":
         for r in rows:

@@ -47,12 +47,35 @@ def test_import_with_rejections_exits_non_zero_and_keeps_good(
     assert result.stdout.strip() == "imported 1, duplicates 0, rejected 1"
 
 
-def test_malformed_search_is_one_line_error(db_path: Path, seeds_dir: Path) -> None:
+def test_malformed_fts_search_is_one_line_error(db_path: Path, seeds_dir: Path) -> None:
     _run("import", str(seeds_dir), "--db", str(db_path))
-    result = _run("list", "--db", str(db_path), "--search", "AND OR")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: invalid search query 'AND OR': fts5: syntax error")
-    assert len(result.stderr.strip().splitlines()) == 1
+    for query in ("fts:AND OR", "fts:* OR x"):
+        result = _run("list", "--db", str(db_path), "--search", query)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: invalid search query {query!r}: ")
+        assert result.stderr.rstrip().endswith("without fts: the words are plain)")
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_search_as_people_type_it(db_path: Path, seeds_dir: Path) -> None:
+    """Issue 11.10: what people type never fails; fts: gives FTS5 syntax."""
+    _run("import", str(seeds_dir), "--db", str(db_path))
+
+    def found(query: str) -> list[int]:
+        result = _run("list", "--db", str(db_path), "--format", "jsonl", "--search", query)
+        assert result.exit_code == 0, (query, result.output)
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    everything = found("*")
+    assert len(everything) == 5
+    for query in ("* OR x", "Japan's", "$50", "5%", "US-China", "AND OR", '"', "(", "-"):
+        assert set(found(query)) <= set(everything)
+    assert found("Hungary") == found("fts: Hungary") != []
+    assert found("hungar*") == found("Hungary")
+    korea, hungary = set(found("Korea")), set(found("Hungary"))
+    assert set(found("fts: Korea OR Hungary")) == korea | hungary
+    assert set(found("Korea Hungary")) == korea & hungary
+    assert found('"6.1 billion"') and found('"6.1 billion"') == found("6.1-billion")
 
 
 def test_missing_project_is_one_line_error(tmp_path: Path) -> None:
@@ -72,6 +95,23 @@ def test_corrupt_project_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_every_help_says_what_it_changes() -> None:
-    for command in ("import", "list", "stats"):
+    for command in ("import", "list", "stats", "accept", "suggest", "gui"):
         text = _run(command, "--help").stdout
         assert "Change" in text, command
+
+
+def test_import_warns_about_a_text_too_long_to_parse_whole(db_path: Path, tmp_path: Path) -> None:
+    """Issue 11.8: spaCy refuses texts over its max_length; import says which texts are
+    over it (and keeps them: suggest parses them in pieces)."""
+    paragraph = "Trade between Kazakhstan and Korea reached $6.1 billion in 2022.\n\n"
+    big = tmp_path / "big.txt"
+    big.write_text(paragraph * (1_000_000 // len(paragraph) + 1), "utf-8")
+    (tmp_path / "small.txt").write_text(paragraph, "utf-8")
+    result = _run("import", str(big), str(tmp_path / "small.txt"), "--db", str(db_path))
+    assert result.exit_code == 0
+    chars = len(big.read_text("utf-8"))
+    assert result.stderr.splitlines() == [
+        f"big.txt: {chars:,} characters, over spaCy's max_length of 1,000,000: "
+        "suggest will parse it in pieces"
+    ]
+    assert result.stdout.strip() == "imported 2, duplicates 0, rejected 0"

@@ -278,8 +278,9 @@ def test_count_listed_matches_list_documents(store: Store, doc: int) -> None:
     assert store.count_listed("ann", status="done") == 1
     assert store.count_listed("ann", search="Almaty") == 1
     assert store.count_listed("ann", before_id=other) == 1
+    assert store.count_listed("ann", search='"unterminated') == 0  # plain words never fail
     with pytest.raises(ValueError):
-        store.count_listed("ann", search='"unterminated')
+        store.count_listed("ann", search='fts:"unterminated')
 
 
 def test_format_figure() -> None:

@@ -337,11 +337,15 @@ def test_state_and_settings_persist_across_reopen(qtbot, project: Path) -> None:
 
 def test_malformed_search_shows_inline_error(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    w.doc_list.search_box.setText('"unterminated')
+    # only FTS5 syntax (after fts:) can be malformed; plain words never fail (issue 11.10)
+    w.doc_list.search_box.setText('fts:"unterminated')
     qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
     assert w.doc_list.search_error.isVisibleTo(w)
     assert "Search not understood" in w.doc_list.search_error.text()
     assert w.doc_list.model.rowCount() == 6  # the list stays as it was
+    w.doc_list.search_box.setText('US-China $50 5% * OR "unterminated')
+    qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
+    assert not w.doc_list.search_error.isVisibleTo(w)
     w.doc_list.search_box.setText("Samsung")
     qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
     assert not w.doc_list.search_error.isVisibleTo(w)

@@ -48,3 +48,26 @@ def test_every_package_is_in_the_wheel() -> None:
     }
     assert found <= listed, sorted(found - listed)
     assert "annotator.resources" in listed
+
+
+def test_readme_and_docs_point_only_inside_the_repository() -> None:
+    """Issue 11.12: a clone (or a wheel's long description) has no ../shared beside it."""
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text("utf-8")
+        assert "../" not in re.sub(r"```.*?```", "", text, flags=re.DOTALL), page.name
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            resolved = (page.parent / target).resolve()
+            assert resolved.is_relative_to(ROOT) and resolved.exists(), (page.name, target)
+    assert "(docs/architecture.md)" in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_architecture_doc_is_kept_in_step_with_the_shared_one() -> None:
+    ours = ROOT / "docs" / "architecture.md"
+    shared = ROOT.parent / "shared" / "ARCHITECTURE.md"
+    assert ours.read_text("utf-8").startswith("# annotator: architecture")
+    if shared.is_file():
+        assert ours.read_text("utf-8") == shared.read_text("utf-8"), (
+            "docs/architecture.md and ../shared/ARCHITECTURE.md differ: copy the newer over"
+        )

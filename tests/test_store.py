@@ -222,7 +222,7 @@ def test_list_filters_by_status_and_search(store: Store) -> None:
     assert [r.id for r in store.list_documents("alice", search="flights")] == [b]
     assert [r.id for r in store.list_documents("alice", search="flight*")] == [b]
     with pytest.raises(ValueError, match="invalid search query"):
-        store.list_documents("alice", search='"unclosed')
+        store.list_documents("alice", search='fts: "unclosed')
 
 
 def test_knowledge_base_entities_and_aliases(store: Store) -> None:
@@ -267,3 +267,128 @@ def test_labels_that_would_break_a_file_or_hide_in_the_window_are_refused(
     assert store.annotations(doc, "alice") == []
     # a label with an inner space is fine here; writers of space-separated formats see to it
     assert store.add_annotation(doc, "alice", "ents", 0, 6, "NEW LABEL", "manual").label
+
+
+def _hold_write_lock(db_path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that takes the project's write lock for `seconds`."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sqlite3, time
+            c = sqlite3.connect({str(db_path)!r}, isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("INSERT INTO events (annotator, action) VALUES ('x', 'hold')")
+            print("locked", flush=True)
+            time.sleep({seconds})
+            c.execute("COMMIT")
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_reading_documents_holds_no_snapshot_across_the_readers_writes(db_path: Path) -> None:
+    """Issue 11.1: suggest writes between the documents it reads; a commit by another
+    connection in between must not make its write fail (SQLITE_BUSY_SNAPSHOT)."""
+    with Store(db_path) as store, Store(db_path) as other:
+        ids = store.add_documents(
+            [NewDocument(f"{TEXT} ({i})", "t", None, "x", {}) for i in range(600)]
+        )
+        added = 0
+        for docs in (store.documents(), store.documents(ids)):
+            seen = [next(docs).id]
+            for doc in docs:
+                if len(seen) % 100 == 1:
+                    added += len(
+                        other.add_documents([NewDocument(f"new {doc.id}", "", None, "y", {})])
+                    )
+                    store.replace_suggestions(
+                        doc.id, "m", "1", [SuggestionDraft("ents", 23, 33, "GPE", {})]
+                    )
+                seen.append(doc.id)
+            assert seen[: len(ids)] == ids
+        # all documents, read in chunks, include those committed meanwhile
+        assert len(list(store.documents())) == store.count_documents() == 600 + added
+
+
+def test_retry_busy_waits_out_another_writer_with_backoff(db_path: Path) -> None:
+    with Store(db_path) as store:
+        doc = _doc(store)
+    holder = _hold_write_lock(db_path, 1.0)
+    try:
+        with Store(db_path, busy_timeout_ms=100) as store:
+            with pytest.raises(ProjectBusy):
+                store.set_status(doc, "alice", "done")
+            with pytest.raises(ProjectBusy):
+                store.retry_busy(lambda: store.set_status(doc, "alice", "done"), patience_s=0.2)
+            store.retry_busy(lambda: store.set_status(doc, "alice", "done"), patience_s=30)
+            assert store.status(doc, "alice") == "done"
+    finally:
+        holder.wait(10)
+
+
+SEARCHABLE = [
+    "Japan's exports to the US-China corridor rose 5% to $50 million.",
+    "Trade turnover between Kazakhstan and Korea: 15 flights per week or more.",
+    "Zürich and Astana (née Nur-Sultan) signed *nothing* — “quoted” text.",
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Japan's", [0]),
+        ("japan", [0]),
+        ("$50", [0]),
+        ("5%", [0]),
+        ("US-China", [0]),
+        ("us china", [0]),
+        ("China-US", []),  # a phrase: the words in this order
+        ('"trade turnover"', [1]),
+        ('"turnover trade"', []),
+        ("flight*", [1]),
+        ("Kazakhstan Korea", [1]),
+        ("Kazakhstan Japan", []),
+        ("or", [1]),
+        ("* OR x", []),  # plain words: "or" and "x" must both occur
+        ("AND OR", [1]),
+        ("NOT Astana", []),
+        ("zurich", [2]),
+        ("Nur-Sultan)", [2]),
+        ("title:Astana", []),
+        ('"unclosed phrase', []),
+        ("“quoted”", [2]),
+        ("NEAR(trade turnover)", []),
+        ("*", [0, 1, 2]),  # nothing to search for: no filter, as an empty box
+        ("$ % -- ^", [0, 1, 2]),
+        ("🇰🇿", [0, 1, 2]),
+        ("a\x00b", []),
+        ("\udcff Japan", [0]),  # not UTF-8 on the command line
+    ],
+)
+def test_search_takes_what_people_type_as_plain_words(
+    store: Store, typed: str, found: list[int]
+) -> None:
+    """Issue 11.10: everyday input never fails and finds what it says."""
+    ids = store.add_documents([NewDocument(t, "", None, "x", {}) for t in SEARCHABLE])
+    rows = store.list_documents("alice", search=typed)
+    assert [r.id for r in rows] == [ids[i] for i in found]
+    assert store.count_listed("alice", search=typed) == len(found)
+
+
+def test_fts_prefix_gives_fts5_syntax(store: Store) -> None:
+    ids = store.add_documents([NewDocument(t, "t", None, "x", {}) for t in SEARCHABLE])
+    assert [r.id for r in store.list_documents("a", search="fts: Japan OR Korea")] == ids[:2]
+    assert [r.id for r in store.list_documents("a", search="FTS:flight* NOT Japan")] == [ids[1]]
+    assert [r.id for r in store.list_documents("a", search="fts: NEAR(Kazakhstan Korea, 2)")] == [
+        ids[1]
+    ]
+    for bad in ("fts: AND OR", 'fts:"unclosed', "fts: * OR x", "fts: US-China"):
+        with pytest.raises(ValueError, match="invalid search query"):
+            store.list_documents("a", search=bad)
+    assert len(store.list_documents("a", search="fts:   ")) == 3

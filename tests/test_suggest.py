@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.core.importer import import_paths
 from annotator.core.model import span_key
+from annotator.core.pieces import split_text
 from annotator.core.store import NewDocument, Store, SuggestionDraft
 from annotator.core.suggest import Pipeline, UnknownModel, load_pipeline, suggest
 
@@ -112,6 +113,7 @@ def test_cli_suggest_then_figures(db_path: Path, seeds_dir: Path) -> None:
     assert turnover["source"] == "000_71e2dbcf1fe46cab.txt"
     pct = by_text["19.5%"]
     assert (pct["value"], pct["unit"]) == (19.5, "%")
+    assert pct["change"] == "more than in 2021"  # as the README says (issue 11.12)
     with Store(db_path) as store:
         for r in records:
             assert store.document(r["doc"]).text[r["start"] : r["end"]] == r["text"]
@@ -238,3 +240,174 @@ def test_figures_periods_resolve_against_the_documents_date(
     }
     (fig,) = [s for s in store.suggestions(undated) if s.layer == "figures"]
     assert fig.attrs["period"] == "last year" and fig.attrs["period_norm"] is None
+
+
+def _corpus(path: Path, n: int, *, words: int, seed: int = 13) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from corpus import write_corpus
+
+    return write_corpus(path, n, words=words, seed=seed)
+
+
+@pytest.mark.slow
+def test_suggest_survives_an_import_and_a_curator_accepting_meanwhile(tmp_path: Path) -> None:
+    """Issue 11.1: another process imports and accepts (through `curation`, as the window
+    does) while `suggest` runs; suggest finishes and every document gets suggestions."""
+    import subprocess
+    import sys
+
+    from annotator.core import curation
+
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        import_paths(store, [_corpus(tmp_path / "c.jsonl", 240, words=12)])
+        planned = set(store.document_ids())
+    more = [_corpus(tmp_path / f"more{i}.jsonl", 2, words=12, seed=100 + i) for i in range(30)]
+    cmd = [sys.executable, "-m", "annotator", "suggest", "--db", str(db), "--progress", "json"]
+    proc = subprocess.Popen(
+        [*cmd, "--batch-size", "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert json.loads(proc.stdout.readline())["event"] == "progress"
+    imports = accepts = 0
+    accepted: set[int] = set()
+    with Store(db) as store:
+        while proc.poll() is None and imports < len(more):
+            import_paths(store, [more[imports]])
+            imports += 1
+            for doc_id in sorted(store.suggested_doc_ids() - accepted)[:3]:
+                state = curation.load(store, doc_id, "alice")
+                item = state.next_open(None)
+                if item is not None and curation.accept(store, state, item) is not None:
+                    accepts += 1
+                accepted.add(doc_id)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-2000:]
+    assert imports >= 3 and accepts >= 3, (imports, accepts)
+    done = json.loads(out.splitlines()[-1])
+    assert done["event"] == "done" and done["documents"] == len(planned)
+    with Store(db) as store:
+        assert store.suggested_doc_ids() >= planned
+        assert all(store.suggestions(d) for d in planned)
+    resumed = subprocess.run([*cmd, "--only-new"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    with Store(db) as store:
+        assert store.suggested_doc_ids() == set(store.document_ids())
+        assert all(store.suggestions(d) for d in store.document_ids())
+
+
+LONG_PARAGRAPH = (
+    "🇰🇿 Trade turnover between Kazakhstan and Korea reached $6.1 billion in 2022, "
+    "Tokayev told Yoon in Seoul."
+)
+
+
+def _long_text(paragraphs: int) -> str:
+    # paragraphs, and in the middle one paragraph longer than a piece (cut at sentences)
+    middle = " ".join([LONG_PARAGRAPH] * 30)
+    return "\n\n".join([LONG_PARAGRAPH] * paragraphs + [middle] + [LONG_PARAGRAPH] * paragraphs)
+
+
+@pytest.mark.slow
+def test_a_document_over_max_length_is_suggested_in_pieces_with_exact_offsets(
+    store: Store, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11.8: a document over spaCy's max_length no longer ends the run with E088;
+    its batch neighbours get their suggestions, and --only-new never meets it again."""
+    monkeypatch.setattr(pipeline.nlp, "max_length", 2000)
+    long_text = _long_text(20)
+    assert len(long_text) > 3 * 2000
+    ids = store.add_documents(
+        [
+            NewDocument("Astana hosted Samsung executives.", "a", None, "a.txt", {}),
+            NewDocument(long_text, "long", None, "long.txt", {}),
+            NewDocument("Seoul signed a deal with Hungary.", "b", None, "b.txt", {}),
+        ]
+    )
+    report = suggest(store, pipeline, batch_size=3)
+    assert report.documents == 3 and not report.failed
+    ((long_id, chars, pieces),) = report.pieced
+    assert (long_id, chars) == (ids[1], len(long_text)) and pieces >= 4
+    assert store.suggestions(ids[0]) and store.suggestions(ids[2])
+
+    spans = store.suggestions(ids[1])
+    times = long_text.count(LONG_PARAGRAPH)
+    money = [s for s in spans if s.layer == "figures"]
+    assert [long_text[s.start : s.end] for s in money] == ["$6.1 billion"] * times
+    assert all(s.attrs["value"] == 6.1e9 for s in money)
+    found = {(long_text[s.start : s.end], s.label) for s in spans if s.layer == "ents"}
+    assert ("Kazakhstan", "GPE") in found and ("Seoul", "GPE") in found
+    kazakhstan = [s for s in spans if long_text[s.start : s.end] == "Kazakhstan"]
+    assert len(kazakhstan) == times
+
+    again = suggest(store, pipeline, only_new=True)
+    assert (again.documents, again.skipped, again.pieced) == (0, 3, [])
+
+
+@pytest.mark.slow
+def test_a_document_the_pipeline_fails_on_is_listed_and_its_neighbours_kept(
+    db_path: Path, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.core.suggest as core
+
+    real = core.doc_suggestions
+
+    def breaks_on_boom(doc: object, doc_date: str | None = None) -> list[SuggestionDraft]:
+        if "BOOM" in doc.text:  # type: ignore[attr-defined]
+            raise ValueError("cannot handle BOOM\nsecond line")
+        return real(doc, doc_date)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "doc_suggestions", breaks_on_boom)
+    monkeypatch.setattr(core, "load_pipeline", lambda model=None: pipeline)
+    monkeypatch.setattr(pipeline.nlp, "max_length", 2000)
+    with Store(db_path) as store:
+        ids = store.add_documents(
+            [
+                NewDocument("Astana hosted Samsung executives.", "a", None, "a.txt", {}),
+                NewDocument("BOOM in Astana.", "b", None, "boom.txt", {}),
+                NewDocument(_long_text(10), "c", None, "long.txt", {}),
+                NewDocument("Seoul signed a deal with Hungary.", "d", None, "d.txt", {}),
+            ]
+        )
+    result = CliRunner().invoke(main, ["suggest", "--db", str(db_path), "--batch-size", "4"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.splitlines() == [
+        f"document {ids[2]} (long.txt): {len(_long_text(10)):,} characters, over the model's "
+        f"max_length of 2,000: suggested in {len(split_text(_long_text(10), 2000))} pieces "
+        "cut at paragraph breaks",
+        f"document {ids[1]} (boom.txt): not suggested: ValueError: cannot handle BOOM "
+        "(the next run tries it again)",
+    ]
+    assert "3 documents" in result.stdout and "1 failed" in result.stdout
+    with Store(db_path) as store:
+        assert store.suggested_doc_ids() == {ids[0], ids[2], ids[3]}
+        assert all(store.suggestions(i) for i in (ids[0], ids[2], ids[3]))
+
+
+def test_figures_prints_every_field_the_readme_names(db_path: Path) -> None:
+    """Issue 11.12: the README says a figure carries its change; `figures` prints it."""
+    text = "Exports rose 19.5% more than in 2021."
+    attrs = {"kind": "percent", "value": 19.5, "unit": "%", "change": "more than in 2021"}
+    with Store(db_path) as store:
+        (doc,) = store.add_documents([NewDocument(text, "t", None, "x.txt", {})])
+        start = text.index("19.5%")
+        draft = SuggestionDraft("figures", start, start + 5, "percent", attrs)
+        store.replace_suggestions(doc, "m", "1", [draft])
+    runner = CliRunner()
+    (record,) = [
+        json.loads(line)
+        for line in runner.invoke(main, ["figures", "--db", str(db_path)]).stdout.splitlines()
+    ]
+    assert record["change"] == "more than in 2021"
+    csv_lines = runner.invoke(main, ["figures", "--db", str(db_path), "--format", "csv"]).stdout
+    header, row = csv_lines.splitlines()
+    assert header == (
+        "doc,source,start,end,text,kind,value,unit,approx,metric,period,period_norm,change,subjects"
+    )
+    assert row.endswith(",more than in 2021,")
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    described = readme.split("| `annotator figures", 1)[1].split("\n", 1)[0]
+    for name in ("value", "unit", "kind", "approx", "metric", "period", "change", "subjects"):
+        assert name in record and name in described, name

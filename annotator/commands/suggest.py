@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from annotator.cli import db_option, project
+from annotator.cli import EXIT_REJECTED, db_option, project
 from annotator.core.model import GOLD
 
 
@@ -24,13 +24,14 @@ class _Progress:
         self.last = 0.0
 
     def __call__(self, report: Any) -> None:
-        eta = (report.total - report.documents) / report.docs_per_s if report.docs_per_s else None
+        done = report.processed
+        eta = (report.total - done) / report.docs_per_s if report.docs_per_s else None
         if self.mode == "json":
             click.echo(
                 json.dumps(
                     {
                         "event": "progress",
-                        "done": report.documents,
+                        "done": done,
                         "total": report.total,
                         "docs_per_s": round(report.docs_per_s, 2),
                         "eta_s": None if eta is None else round(eta, 1),
@@ -40,14 +41,14 @@ class _Progress:
             sys.stdout.flush()
         elif self.mode == "bar":
             now = time.monotonic()
-            if now - self.last < 0.2 and report.documents < report.total:
+            if now - self.last < 0.2 and done < report.total:
                 return
             self.last = now
             width = 30
-            filled = int(width * report.documents / max(report.total, 1))
+            filled = int(width * done / max(report.total, 1))
             eta_text = "--" if eta is None else f"{int(eta // 60)}:{int(eta % 60):02d}"
             click.echo(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {report.documents}/{report.total} "
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{report.total} "
                 f"docs  {report.docs_per_s:.1f} docs/s  ETA {eta_text}\x1b[K",
                 err=True,
                 nl=False,
@@ -99,7 +100,10 @@ def suggest(
 
     Changes: replaces this model's suggestions for the documents it runs over; other
     models' suggestions and every curator's annotations stay as they are. Ctrl-C keeps
-    the finished batches; --only-new resumes.
+    the finished batches; --only-new resumes. A document longer than the model's
+    max_length is parsed in pieces (cut at paragraph breaks where it can be), and says
+    so; a document the model fails on is listed, the rest are kept, and the exit status
+    is 3.
     """
     from annotator.core.suggest import load_pipeline
     from annotator.core.suggest import suggest as run
@@ -110,7 +114,10 @@ def suggest(
         report = run(
             store, pipeline, jobs=jobs, batch_size=batch_size, only_new=only_new, on_progress=show
         )
+        notes = _notes(store, report)
     show.finish()
+    for note in notes:
+        click.echo(note, err=True)
     summary = {
         "event": "done",
         "model": report.model,
@@ -119,6 +126,8 @@ def suggest(
         "ents": report.by_layer["ents"],
         "figures": report.by_layer["figures"],
         "skipped": report.skipped,
+        "pieced": len(report.pieced),
+        "failed": len(report.failed),
         "seconds": round(report.seconds, 2),
         "interrupted": report.interrupted,
     }
@@ -130,6 +139,7 @@ def suggest(
             f"{report.by_layer['ents']} entities, {report.by_layer['figures']} figures "
             f"in {report.seconds:.1f} s"
             + (f" ({report.skipped} already done, skipped)" if report.skipped else "")
+            + (f"; {len(report.failed)} failed" if report.failed else "")
         )
     if report.interrupted:
         click.echo(
@@ -137,6 +147,27 @@ def suggest(
             err=True,
         )
         sys.exit(130)
+    if report.failed:
+        sys.exit(EXIT_REJECTED)
+
+
+def _notes(store: Any, report: Any) -> list[str]:
+    """One line for each document parsed in pieces or not suggested at all."""
+
+    def name(doc_id: int) -> str:
+        source = store.document(doc_id).source
+        return f"document {doc_id}" + (f" ({source})" if source else "")
+
+    lines = [
+        f"{name(doc_id)}: {chars:,} characters, over the model's max_length of "
+        f"{report.max_length:,}: suggested in {pieces} pieces cut at paragraph breaks"
+        for doc_id, chars, pieces in report.pieced
+    ]
+    lines += [
+        f"{name(doc_id)}: not suggested: {reason} (the next run tries it again)"
+        for doc_id, reason in report.failed
+    ]
+    return lines
 
 
 FIGURE_FIELDS = (
@@ -152,6 +183,7 @@ FIGURE_FIELDS = (
     "metric",
     "period",
     "period_norm",
+    "change",
     "subjects",
 )
 
@@ -217,5 +249,6 @@ def _figure_records(store: Any, origin: str) -> Any:
                 "metric": attrs.get("metric"),
                 "period": attrs.get("period"),
                 "period_norm": attrs.get("period_norm"),
+                "change": attrs.get("change"),
                 "subjects": list(attrs.get("subjects") or []),
             }

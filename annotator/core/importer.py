@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from annotator.core.pieces import SPACY_MAX_LENGTH as LONG_TEXT
 from annotator.core.store import NewDocument, Store
 from annotator.formats.plain import Item, Record, Rejection, read_csv, read_jsonl, read_txt
 
@@ -21,6 +22,8 @@ class ImportReport:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
+    # (source, characters) of texts over spaCy's default max_length: suggest cuts them
+    long_texts: list[tuple[str, int]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -90,6 +93,7 @@ def import_paths(
         report.imported += len(new)
         report.duplicates += len(batch) - len(new)
         report.new_ids.extend(new)
+        report.long_texts += [(r.source, len(r.text)) for r in batch if len(r.text) > LONG_TEXT]
         batch.clear()
         if on_progress:
             on_progress(report)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import random
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import (
@@ -29,11 +31,19 @@ from annotator.core.model import (
     label_problem,
 )
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from annotator.core.search import fts_query, is_fts
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+T = TypeVar("T")
+
 BUSY_TIMEOUT_MS = 5000
+# How long a long-running writer (suggest) keeps retrying a write the project is too busy
+# for, with backoff, before it gives up with ProjectBusy.
+BUSY_PATIENCE_S = 120.0
+# Documents read per query by Store.documents.
+DOCUMENT_CHUNK = 256
 
 # Full-text indexing of the documents above an id, in one statement (see schema v2).
 INDEX_NEW_DOCUMENTS = (
@@ -90,8 +100,12 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+# One encoder for every write: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _json(value: dict[str, Any] | None) -> str:
-    return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(value or {})
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -229,10 +243,47 @@ class Store:
         else:
             self.conn.execute("COMMIT")
 
+    def retry_busy(
+        self,
+        write: Callable[[], T],
+        *,
+        patience_s: float = BUSY_PATIENCE_S,
+    ) -> T:
+        """Run `write` (which opens its own transaction), and while another process
+        holds the project for longer than the busy timeout, try again with backoff
+        (0.1 s doubling to 5 s, with jitter) for up to `patience_s`; then ProjectBusy.
+
+        For long-running writers that must not die of a moment's contention (suggest);
+        a curator's action in the window keeps the plain busy timeout and its message.
+        """
+        if self.conn.in_transaction:
+            return write()  # inside a caller's transaction: the caller holds the lock
+        deadline = time.monotonic() + patience_s
+        delay = 0.1
+        while True:
+            try:
+                return write()
+            except ProjectBusy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise
+                time.sleep(min(delay * random.uniform(0.5, 1.5), left))
+                delay = min(delay * 2, 5.0)
+
     def log(self, annotator: str, doc_id: int | None, action: str, **payload: Any) -> None:
         self.conn.execute(
             "INSERT INTO events (annotator, doc_id, action, payload) VALUES (?, ?, ?, ?)",
             (annotator, doc_id, action, _json(payload)),
+        )
+
+    def log_many(
+        self, annotator: str, events: Iterable[tuple[int | None, str, dict[str, Any]]]
+    ) -> None:
+        """Append (doc_id, action, payload) events of one curator in one statement, as
+        `log` writes each (for bulk writes)."""
+        self.conn.executemany(
+            "INSERT INTO events (annotator, doc_id, action, payload) VALUES (?, ?, ?, ?)",
+            ((annotator, doc_id, action, _json(payload)) for doc_id, action, payload in events),
         )
 
     # -- documents -------------------------------------------------------------------
@@ -268,23 +319,31 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(f"no document {doc_id}")
-        return Document(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+        return _document(row)
 
     def documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """Documents by id (all, or `ids`), read in chunks of DOCUMENT_CHUNK.
+
+        Each chunk is read whole before any of it is yielded, so no read is left open
+        while the caller works on a document. A caller that writes between documents
+        (suggest does) would otherwise hold a read snapshot across its own write
+        transaction, which fails with SQLITE_BUSY_SNAPSHOT as soon as another process
+        has committed (an import, a curator's accept) since the read began.
+        """
         sql = "SELECT id, text, title, date, source, meta FROM documents"
-        if ids is None:
-            rows: Iterable[tuple[Any, ...]] = self.conn.execute(sql + " ORDER BY id")
-        else:
-            id_list = list(ids)
-            rows = (
-                r
-                for chunk in _chunks(id_list, 500)
-                for r in self.conn.execute(
+        if ids is not None:
+            for chunk in _chunks(list(ids), DOCUMENT_CHUNK):
+                rows = self.conn.execute(
                     f"{sql} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
-                )
-            )
-        for r in rows:
-            yield Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+                ).fetchall()
+                yield from map(_document, rows)
+            return
+        last = 0
+        while rows := self.conn.execute(
+            f"{sql} WHERE id > ? ORDER BY id LIMIT ?", (last, DOCUMENT_CHUNK)
+        ).fetchall():
+            yield from map(_document, rows)
+            last = rows[-1][0]
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
@@ -303,8 +362,9 @@ class Store:
     ) -> list[DocumentRow]:
         """Documents with this curator's status and count of undecided suggestions.
 
-        `search` is an FTS5 query over titles and texts; a malformed one raises
-        ValueError with SQLite's explanation.
+        `search` is what a person typed, searched for in titles and texts as plain
+        words (see `annotator.core.search`); with the `fts:` prefix it is FTS5 syntax,
+        and a malformed one raises ValueError with SQLite's explanation.
         """
         where, params = _list_filter(status, search)
         sql = f"""
@@ -350,11 +410,20 @@ class Store:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            if search and any(
-                w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated")
-            ):
+            # Only an fts: query can be malformed (plain words are always quoted), and
+            # the MATCH expression is the only part of the statement it changes.
+            if search and is_fts(search) and not _is_busy(exc):
                 raise ValueError(f"invalid search query {search!r}: {exc}") from exc
             raise
+
+    def search_ids(self, search: str | None) -> set[int] | None:
+        """Ids of the documents `search` finds, as the document list's search does;
+        None when it has nothing to search for (no filter)."""
+        match = fts_query(search)
+        if match is None:
+            return None
+        sql = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+        return {r[0] for r in self._search(sql, [match], search).fetchall()}
 
     def next_document(
         self, annotator: str, after_id: int, statuses: Sequence[str] = ("open", "in_progress")
@@ -711,13 +780,18 @@ def _list_filter(
         _check_status(status)
         where.append("coalesce(s.status, 'open') = ?")
         params.append(status)
-    if search:
+    match = fts_query(search)
+    if match:
         where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-        params.append(search)
+        params.append(match)
     if before_id is not None:
         where.append("d.id < ?")
         params.append(before_id)
     return ("WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _document(r: Sequence[Any]) -> Document:
+    return Document(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
 
 
 def _now_sql() -> str:

@@ -14,9 +14,12 @@ no figure covers ("two states") stay in `ents`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import itertools
 import multiprocessing as mp
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.pieces import PIECE_CHARS, split_text
 from annotator.core.store import Store, SuggestionDraft
 
 if TYPE_CHECKING:
@@ -64,6 +68,17 @@ class SuggestReport:
     model: str = ""
     tokens: int = 0
     by_layer: dict[str, int] = field(default_factory=lambda: {"ents": 0, "figures": 0})
+    # (doc id, characters, pieces) of documents over the pipeline's max_length
+    pieced: list[tuple[int, int, int]] = field(default_factory=list)
+    # (doc id, reason) of documents the pipeline failed on: not stored, so not marked
+    # as run either, and the next run (also with only_new) tries them again
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    max_length: int = 0
+
+    @property
+    def processed(self) -> int:
+        """Documents finished, suggested or failed."""
+        return self.documents + len(self.failed)
 
     @property
     def docs_per_s(self) -> float:
@@ -148,7 +163,19 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-Parsed = list[tuple[int, list[SuggestionDraft], int]]
+@dataclass(frozen=True)
+class ParsedDoc:
+    """What parsing one document gave: its suggestions, or why there are none."""
+
+    doc_id: int
+    spans: list[SuggestionDraft] | None  # None: the document could not be parsed
+    tokens: int = 0
+    chars: int = 0  # set for documents parsed in pieces or failed
+    pieces: int = 1  # more than 1: too long for the pipeline, parsed in pieces
+    error: str | None = None
+
+
+Parsed = list[ParsedDoc]
 
 # The pipeline of a worker process (inherited on fork, loaded by name on spawn).
 _worker_pipeline: Pipeline | None = None
@@ -163,15 +190,65 @@ def _init_worker(pipeline: Pipeline | None, model: str | None) -> None:
 
 def _parse_batch(batch: list[tuple[int, str, str | None]]) -> Parsed:
     """Parse a batch of (id, text, date) and turn it into suggestions where it was parsed,
-    so only the small suggestion lists cross between processes, never whole Docs."""
+    so only the small suggestion lists cross between processes, never whole Docs. The
+    date resolves relative periods ("last year") of the document's figures.
+
+    A document over the pipeline's `max_length` is parsed in pieces; a document the
+    pipeline fails on is reported, and the rest of its batch is parsed without it.
+    """
     assert _worker_pipeline is not None
     nlp = _worker_pipeline.nlp
-    docs = nlp.pipe(
-        [(text, (doc_id, date)) for doc_id, text, date in batch],
-        as_tuples=True,
-        batch_size=len(batch),
-    )
-    return [(doc_id, doc_suggestions(doc, date), len(doc)) for doc, (doc_id, date) in docs]
+    limit = nlp.max_length
+    whole = [(text, (doc_id, date)) for doc_id, text, date in batch if len(text) <= limit]
+    done: dict[int, ParsedDoc] = {}
+    try:
+        for doc, (doc_id, date) in nlp.pipe(whole, as_tuples=True, batch_size=len(batch)):
+            done[doc_id] = ParsedDoc(doc_id, doc_suggestions(doc, date), len(doc))
+    except Exception:
+        # One document broke the batch: parse the others one by one, so only it is lost.
+        for text, (doc_id, date) in whole:
+            if doc_id not in done:
+                done[doc_id] = _parse_alone(nlp, doc_id, text, date)
+    for doc_id, text, date in batch:
+        if len(text) > limit:
+            done[doc_id] = _parse_in_pieces(nlp, doc_id, text, date, min(limit, PIECE_CHARS))
+    return [done[doc_id] for doc_id, _, _ in batch]
+
+
+def _parse_alone(nlp: Language, doc_id: int, text: str, date: str | None) -> ParsedDoc:
+    try:
+        doc = nlp(text)
+        return ParsedDoc(doc_id, doc_suggestions(doc, date), len(doc), len(text))
+    except Exception as exc:
+        return ParsedDoc(doc_id, None, chars=len(text), error=_reason(exc))
+
+
+def _parse_in_pieces(
+    nlp: Language, doc_id: int, text: str, date: str | None, size: int
+) -> ParsedDoc:
+    """Suggestions for a text too long to parse whole, from pieces cut at paragraph
+    (else line, sentence, word) boundaries, with offsets into the whole text."""
+    pieces = split_text(text, size)
+    spans: list[SuggestionDraft] = []
+    tokens = 0
+    try:
+        docs = nlp.pipe((piece for _, piece in pieces), batch_size=1)
+        for (offset, _), doc in zip(pieces, docs, strict=True):
+            tokens += len(doc)
+            spans += [
+                dataclasses.replace(s, start=s.start + offset, end=s.end + offset)
+                for s in doc_suggestions(doc, date)
+            ]
+    except Exception as exc:
+        return ParsedDoc(doc_id, None, chars=len(text), pieces=len(pieces), error=_reason(exc))
+    return ParsedDoc(doc_id, spans, tokens, len(text), len(pieces))
+
+
+def _reason(exc: Exception) -> str:
+    """An exception as one short line."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @contextlib.contextmanager
@@ -211,6 +288,46 @@ def _in_order(
         yield result
 
 
+def _count(report: SuggestReport, rows: Parsed) -> None:
+    for r in rows:
+        if r.spans is None:
+            report.failed.append((r.doc_id, r.error or "failed"))
+            continue
+        report.documents += 1
+        report.tokens += r.tokens
+        report.suggestions += len(r.spans)
+        for span in r.spans:
+            report.by_layer[span.layer] += 1
+        if r.pieces > 1:
+            report.pieced.append((r.doc_id, r.chars, r.pieces))
+
+
+@contextlib.contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block is over (a second one stops at once), so a
+    batch is either kept and counted or neither. Only the main thread gets signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if held:
+            raise KeyboardInterrupt
+        held.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+
 def suggest(
     store: Store,
     pipeline: Pipeline,
@@ -230,7 +347,7 @@ def suggest(
     from annotator.core.kb.prelink import prelink_documents
 
     ids = list(doc_ids) if doc_ids is not None else store.document_ids()
-    report = SuggestReport(model=pipeline.name)
+    report = SuggestReport(model=pipeline.name, max_length=pipeline.nlp.max_length)
     if only_new:
         done = store.suggested_doc_ids(pipeline.name)
         report.skipped = sum(1 for i in ids if i in done)
@@ -241,17 +358,23 @@ def suggest(
     try:
         with _parsed_batches(pipeline, batches, jobs) as parsed:
             for rows in parsed:
-                store.replace_suggestions_many(
-                    pipeline.name, pipeline.version, [(i, spans) for i, spans, _ in rows]
-                )
-                if prelink:
-                    prelink_documents(store, [i for i, _, _ in rows])
-                report.documents += len(rows)
-                for _, spans, n_tokens in rows:
-                    report.tokens += n_tokens
-                    report.suggestions += len(spans)
-                    for span in spans:
-                        report.by_layer[span.layer] += 1
+                parsed_ok = [(r.doc_id, r.spans) for r in rows if r.spans is not None]
+                # Other writers (an import, a curator in the window) may hold the project
+                # for a moment: wait for them rather than lose the run. Ctrl-C waits for
+                # the batch to be kept and counted, so the report says what was kept.
+                with _interrupt_after():
+                    store.retry_busy(
+                        functools.partial(
+                            store.replace_suggestions_many,
+                            pipeline.name,
+                            pipeline.version,
+                            parsed_ok,
+                        )
+                    )
+                    if prelink:
+                        kept = [doc_id for doc_id, _ in parsed_ok]
+                        store.retry_busy(functools.partial(prelink_documents, store, kept))
+                    _count(report, rows)
                 report.seconds = time.perf_counter() - started
                 if on_progress:
                     on_progress(report)
