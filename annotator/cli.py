@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "figures": "annotator.commands.suggest:figures",
     "gui": "annotator.commands.gui:gui",
     "export": "annotator.commands.export:export",
+    "merge": "annotator.commands.merge:merge",
 }
 
 # Exit status when some records were rejected and the good ones kept.
