@@ -83,8 +83,8 @@ def test_merge_brings_everything_under_curator_names(tmp_path: Path, curators: d
         link = s.conn.execute("SELECT annotation_id, role, entity_id, value FROM links").fetchall()
         assert link == [(s.annotations(3, "alice")[0].id, "subject", entity.id, "maker")]
         # the curators' history came along, in order
-        actions = [r[0] for r in s.conn.execute(
-            "SELECT action FROM events WHERE annotator = 'alice' AND doc_id = 1 ORDER BY id")]  # fmt: skip
+        sql = "SELECT action FROM events WHERE annotator = 'alice' AND doc_id = 1 ORDER BY id"
+        actions = [r[0] for r in s.conn.execute(sql)]
         assert actions == ["add", "status", "reject"]
     assert reports[0].documents_new == 5 and reports[1].documents_matched == 5
     assert reports[1].curators["bob"].added == 2
