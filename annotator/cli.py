@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "gui": "annotator.commands.gui:gui",
     "export": "annotator.commands.export:export",
     "merge": "annotator.commands.merge:merge",
+    "agreement": "annotator.commands.agreement:agreement",
 }
 
 # Exit status when some records were rejected and the good ones kept.
