@@ -91,7 +91,7 @@ def check_against_references(store: Store, curators: list[str], units: str = "al
 
 def test_numpy_tokens_are_the_regex_tokens(seeds_dir: Path) -> None:
     rng = random.Random(3)
-    alphabet = list("ab1_ 9.,:/'’\n\tZé²١😀-$%x") + ["\u0301", "\u2028", "\ud800"]
+    alphabet = [*"ab1_ 9.,:/'’\n\tZé²١😀-$%x", "\u0301", "\u2028", "\ud800"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
              for _ in range(3000)]  # fmt: skip
     texts += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
