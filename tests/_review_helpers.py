@@ -68,8 +68,9 @@ def three_curators(store: Store, names: Sequence[str] = ("alice", "bob", "carol"
             store.add_annotation(doc_id, c, "ents", m.start(), m.end(), "TITLE", "manual")
         if spans:
             s, e, label = spans[0]
-            store.add_annotation(doc_id, c, "ents", s, e, "ORG" if label != "ORG" else "GPE",
-                                 "manual")  # fmt: skip
+            store.add_annotation(
+                doc_id, c, "ents", s, e, "ORG" if label != "ORG" else "GPE", "manual"
+            )
         for who in names:
             store.set_status(doc_id, who, "done")
 
@@ -94,8 +95,9 @@ def import_ls_raw(store: Store) -> list[str]:
                 for result in ann["result"]:
                     v = result["value"]
                     for label in v["labels"]:
-                        store.add_annotation(doc_id, who, "ents", v["start"], v["end"], label,
-                                             "imported")  # fmt: skip
+                        store.add_annotation(
+                            doc_id, who, "ents", v["start"], v["end"], label, "imported"
+                        )
                 store.set_status(doc_id, who, "done")
     return sorted(curators)
 
@@ -125,9 +127,10 @@ def reference_labels(
         tokens = token_bounds(store.document(doc_id).text)
         for i, who in enumerate(curators):
             spans = [
-                a for a in store.annotations(doc_id, who, layer)
+                a
+                for a in store.annotations(doc_id, who, layer)
                 if labels is None or a.label in labels
-            ]  # fmt: skip
+            ]
             for ts, te in tokens:
                 found = {a.label for a in spans if a.start < te and a.end > ts}
                 if label is not None:

@@ -92,8 +92,7 @@ def check_against_references(store: Store, curators: list[str], units: str = "al
 def test_numpy_tokens_are_the_regex_tokens(seeds_dir: Path) -> None:
     rng = random.Random(3)
     alphabet = [*"ab1_ 9.,:/'’\n\tZé²١😀-$%x", "\u0301", "\u2028", "\ud800"]
-    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-             for _ in range(3000)]  # fmt: skip
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     texts += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     texts += ["", " ", "rock'n'roll 1,000.50 _x1,2 don't US$5bn 3.5% ’tis a'"]
     tokens = tokenize(texts)
@@ -253,12 +252,14 @@ def test_partial_f1_does_not_depend_on_span_order(pair_store: Store) -> None:
 
 
 def test_figures_agree_on_value_and_unit(store: Store) -> None:
-    store.add_documents([NewDocument("Trade rose 5% to $6.1 billion and 20 flights.", "", None,
-                                     "", {})])  # fmt: skip
+    store.add_documents(
+        [NewDocument("Trade rose 5% to $6.1 billion and 20 flights.", "", None, "", {})]
+    )
     money = {"value": 6.1e9, "unit": "USD"}
     for who, attrs in (("a", money), ("b", {"value": 6.1e9, "unit": "EUR"})):
-        store.add_annotation(1, who, "figures", 11, 13, "percent", "manual",
-                             attrs={"value": 5, "unit": "%"})  # fmt: skip
+        store.add_annotation(
+            1, who, "figures", 11, 13, "percent", "manual", attrs={"value": 5, "unit": "%"}
+        )
         store.add_annotation(1, who, "figures", 17, 29, "money", "manual", attrs=attrs)
         store.set_status(1, who, "done")
     store.add_annotation(1, "a", "figures", 34, 44, "count", "manual", attrs={"value": 20})
@@ -298,11 +299,30 @@ def test_cli_table_json_csv(seeded_store: Store) -> None:
     expected = agreement(seeded_store).group
     assert data["group"]["overall"]["alpha"] == expected.overall.alpha
     assert data["group"]["kappa"] == "fleiss" and data["group"]["documents"] == 5
-    csv_out = runner.invoke(main, ["agreement", "--db", db, "--format", "csv", "--labels",
-                                   "GPE,ORG", "--annotators", "alice,bob"]).stdout  # fmt: skip
+    csv_out = runner.invoke(
+        main,
+        [
+            "agreement",
+            "--db",
+            db,
+            "--format",
+            "csv",
+            "--labels",
+            "GPE,ORG",
+            "--annotators",
+            "alice,bob",
+        ],
+    ).stdout
     lines = csv_out.strip().split("\n")
     assert lines[0].startswith("scope,curators,documents,label") and len(lines) == 1 + 3
     help_text = " ".join(runner.invoke(main, ["agreement", "--help"]).stdout.split())
-    for words in ("exact F1", "partial F1", "Cohen's kappa", "Fleiss' kappa", "nominal",
-                  "unitized alpha", '"O"'):  # fmt: skip
+    for words in (
+        "exact F1",
+        "partial F1",
+        "Cohen's kappa",
+        "Fleiss' kappa",
+        "nominal",
+        "unitized alpha",
+        '"O"',
+    ):
         assert words in help_text

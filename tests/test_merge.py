@@ -44,8 +44,16 @@ def _table(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def _snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    tables = ("documents", "annotations", "status", "rejections", "events", "entities",
-              "aliases", "links")  # fmt: skip
+    tables = (
+        "documents",
+        "annotations",
+        "status",
+        "rejections",
+        "events",
+        "entities",
+        "aliases",
+        "links",
+    )
     return {t: _table(path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
 
 

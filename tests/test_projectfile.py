@@ -119,8 +119,10 @@ def test_the_users_own_tables_are_allowed(tmp_path: Path) -> None:
 def test_cli_refuses_a_hostile_project_in_one_line(tmp_path: Path) -> None:
     path = _project(tmp_path / "p.db")
     _tamper(path, *STATUS_VIEW)
-    result = CliRunner().invoke(main, ["export", "jsonl", str(tmp_path / "o.jsonl"),
-                                       "--db", str(path), "--annotator", "alice"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        ["export", "jsonl", str(tmp_path / "o.jsonl"), "--db", str(path), "--annotator", "alice"],
+    )
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "view 'status' in place of the table" in result.stderr
@@ -149,8 +151,10 @@ def test_read_only_connection_never_runs_views_or_triggers(tmp_path: Path) -> No
     with pytest.raises(sqlite3.DatabaseError, match="prohibited"):
         conn.execute("SELECT * FROM v")
     with pytest.raises(sqlite3.DatabaseError):
-        conn.execute("INSERT INTO annotations (doc_id, annotator, layer, start, \"end\", "
-                     "label, origin) VALUES (1, 'x', 'ents', 0, 1, 'ORG', 'manual')")  # fmt: skip
+        conn.execute(
+            'INSERT INTO annotations (doc_id, annotator, layer, start, "end", '
+            "label, origin) VALUES (1, 'x', 'ents', 0, 1, 'ORG', 'manual')"
+        )
     with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
         conn.execute("ATTACH DATABASE ':memory:' AS other")
     assert conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0

@@ -524,8 +524,17 @@ def _merge_curators(
             elif verdict == "older":
                 merge.older += 1
             else:
-                _write_state(store, src, report, merge, states[pair], ours[target[pair]],
-                             target[pair], key_map, verdict)  # fmt: skip
+                _write_state(
+                    store,
+                    src,
+                    report,
+                    merge,
+                    states[pair],
+                    ours[target[pair]],
+                    target[pair],
+                    key_map,
+                    verdict,
+                )
         merge.events += _append_loose(store, merge.merged_as, loose.get(who, []))
 
 

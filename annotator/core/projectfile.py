@@ -43,8 +43,9 @@ from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Tables SQLite makes by itself (AUTOINCREMENT, ANALYZE, PRAGMA optimize).
-_INTERNAL_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3",
-                              "sqlite_stat4"})  # fmt: skip
+_INTERNAL_TABLES = frozenset(
+    {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+)
 
 
 class UnsafeProject(ProjectError):
@@ -154,11 +155,21 @@ def harden(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
 
 # What a statement on a read-only file may do: read tables and call functions, from the
 # statement itself, never through a view or a trigger.
-_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
-                              sqlite3.SQLITE_RECURSIVE})  # fmt: skip
+_ALLOWED_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
 # Pragmas the read-only reader itself runs.
-_ALLOWED_PRAGMAS = frozenset({"user_version", "application_id", "quick_check", "query_only",
-                              "table_info", "foreign_keys", "trusted_schema"})  # fmt: skip
+_ALLOWED_PRAGMAS = frozenset(
+    {
+        "user_version",
+        "application_id",
+        "quick_check",
+        "query_only",
+        "table_info",
+        "foreign_keys",
+        "trusted_schema",
+    }
+)
 
 
 def _read_only_authorizer(

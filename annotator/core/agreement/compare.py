@@ -249,10 +249,14 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
     figures = []
     for li in [None, *range(len(c.labels))]:
         sl = slice(None) if li is None else slice(li, li + 1)
-        exact = [metrics.f1(int(e[sl].sum()), int(na[sl].sum()), int(e[sl].sum()),
-                            int(nb[sl].sum())) for na, nb, e, _, _ in spans]  # fmt: skip
-        partial = [metrics.f1(int(oa[sl].sum()), int(na[sl].sum()), int(ob[sl].sum()),
-                              int(nb[sl].sum())) for na, nb, _, oa, ob in spans]  # fmt: skip
+        exact = [
+            metrics.f1(int(e[sl].sum()), int(na[sl].sum()), int(e[sl].sum()), int(nb[sl].sum()))
+            for na, nb, e, _, _ in spans
+        ]
+        partial = [
+            metrics.f1(int(oa[sl].sum()), int(na[sl].sum()), int(ob[sl].sum()), int(nb[sl].sum()))
+            for na, nb, _, oa, ob in spans
+        ]
         kappa, alpha = kappa_alpha[li]
         figures.append(
             Figures(
@@ -370,9 +374,6 @@ def _values(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], docs: np.ndarra
 
 
 def _kb(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], docs: np.ndarray) -> KbFigures:
-    rows = [
-        row for row in _common(c, keys.exact, raters, docs)
-        if any(c.kb_id[i] for i in row)
-    ]  # fmt: skip
+    rows = [row for row in _common(c, keys.exact, raters, docs) if any(c.kb_id[i] for i in row)]
     same = sum(1 for row in rows if len({c.kb_id[i] or None for i in row}) == 1)
     return KbFigures(len(rows), same / len(rows) if rows else float("nan"))

@@ -193,8 +193,9 @@ def _spans(
     kept = [rows[i] for i in idx.tolist()]
     kb_id = [r[5] for r in kept]
     attrs = [_attrs(r[6]) for r in kept] if layer == "figures" else [None] * len(kept)
-    codes, categories = _token_codes(len(raters), len(tokens.starts), rater, label, tok_first,
-                                     tok_last, labels)  # fmt: skip
+    codes, categories = _token_codes(
+        len(raters), len(tokens.starts), rater, label, tok_first, tok_last, labels
+    )
     return Corpus(
         layer=layer,
         raters=raters,
@@ -262,8 +263,10 @@ def _token_codes(
         for row in distinct.tolist():
             categories.append(
                 frozenset(
-                    labels[w * 63 + b] for w, value in enumerate(row) for b in range(63)
+                    labels[w * 63 + b]
+                    for w, value in enumerate(row)
+                    for b in range(63)
                     if value >> b & 1
                 )
-            )  # fmt: skip
+            )
     return codes.reshape(n_raters, n_tokens), tuple(categories)

@@ -8,8 +8,19 @@ from typing import Any
 
 from annotator.core.agreement.compare import Agreement, Figures, Scope
 
-CSV_COLUMNS = ("scope", "curators", "documents", "label", "spans", "exact_f1", "partial_f1",
-               "kappa", "kappa_kind", "alpha", "tokens")  # fmt: skip
+CSV_COLUMNS = (
+    "scope",
+    "curators",
+    "documents",
+    "label",
+    "spans",
+    "exact_f1",
+    "partial_f1",
+    "kappa",
+    "kappa_kind",
+    "alpha",
+    "tokens",
+)
 
 
 def _num(value: float) -> float | None:
@@ -38,8 +49,12 @@ def _scope(s: Scope) -> dict[str, Any]:
     }
     if s.values is not None:
         v = s.values
-        out["values"] = {"matched": v.matched, "value": _num(v.value), "unit": _num(v.unit),
-                         "both": _num(v.both)}  # fmt: skip
+        out["values"] = {
+            "matched": v.matched,
+            "value": _num(v.value),
+            "unit": _num(v.unit),
+            "both": _num(v.both),
+        }
     if s.kb is not None:
         out["kb"] = {"matched": s.kb.matched, "same": _num(s.kb.same)}
     return out
@@ -85,8 +100,10 @@ def table(a: Agreement) -> Iterator[str]:
         else "tokens at least one curator put in a span"
     )
     yield f"layer {a.layer}; curators {', '.join(a.raters)}; token units: {units}"
-    head = (f"{'label':<16} {'spans':>13} {'exact F1':>9} {'partial F1':>10} {'kappa':>7} "
-            f"{'alpha':>7} {'tokens':>8}")  # fmt: skip
+    head = (
+        f"{'label':<16} {'spans':>13} {'exact F1':>9} {'partial F1':>10} {'kappa':>7} "
+        f"{'alpha':>7} {'tokens':>8}"
+    )
     scopes = list(a.pairs) + ([a.group] if a.group else [])
     for s in scopes:
         name = " / ".join(s.raters)

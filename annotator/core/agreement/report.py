@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FORMATS = (".html", ".htm", ".png")
-_METRICS = (("exact_f1", "exact F1"), ("partial_f1", "partial F1"), ("kappa", "kappa"),
-            ("alpha", "alpha"))  # fmt: skip
+_METRICS = (
+    ("exact_f1", "exact F1"),
+    ("partial_f1", "partial F1"),
+    ("kappa", "kappa"),
+    ("alpha", "alpha"),
+)
 
 
 class ReportError(AnnotatorError):
@@ -74,16 +78,18 @@ def _per_label_chart(a: Agreement, figure_cls: Any) -> Figure:
             continue
         by_label = {f.label: f for f in scope.labels}
         for i, (attr, name) in enumerate(_METRICS):
-            values = [getattr(by_label[lab], attr) if lab in by_label else math.nan
-                      for lab in labels]  # fmt: skip
+            values = [
+                getattr(by_label[lab], attr) if lab in by_label else math.nan for lab in labels
+            ]
             xs = [x + (i - 1.5) * width for x in range(len(labels))]
             ax.bar(xs, [0 if math.isnan(v) else v for v in values], width, label=name)
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
         ax.set_ylim(min(0.0, _lowest(scope)) - 0.05, 1.05)
         ax.axhline(0, color="black", linewidth=0.6)
         kind = "Cohen's kappa" if len(scope.raters) == 2 else "Fleiss' kappa; F1 mean of pairs"
-        ax.set_title(f"{' / '.join(scope.raters)}: {scope.documents} documents ({kind})",
-                     fontsize=9)  # fmt: skip
+        ax.set_title(
+            f"{' / '.join(scope.raters)}: {scope.documents} documents ({kind})", fontsize=9
+        )
         ax.legend(fontsize=7, ncols=4, loc="lower right")
     return fig
 
@@ -108,8 +114,15 @@ def _confusion_chart(scope: Scope, figure_cls: Any) -> Figure:
     image = ax.imshow(shown, cmap="Blues")
     for i in range(len(names)):
         for j in range(len(names)):
-            ax.text(j, i, str(int(m[i, j])), ha="center", va="center", fontsize=7,
-                    color="white" if shown[i, j] > shown.max() * 0.6 else "black")  # fmt: skip
+            ax.text(
+                j,
+                i,
+                str(int(m[i, j])),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if shown[i, j] > shown.max() * 0.6 else "black",
+            )
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel(f"{scope.raters[1]}'s label")
