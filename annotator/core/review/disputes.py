@@ -1,12 +1,15 @@
 """One document as the reviewer sees it: every curator's version, grouped into disputes.
 
 The curators of a document are those (of the ones reviewed) who marked it done. Their
-spans are compared as *options*: a span's layer, offsets (white space at the edges
-trimmed), label, knowledge-base id, and for figures the value, upper value and unit and
-the figure's links. Overlapping spans of a layer, whoever made them, form one
-*dispute* (also when everyone agrees: then it is `agreed`), identified by its layer and
-extent ("ents:10:25"), stable across reloads and adjudication (the gold is not part of
-the grouping).
+spans are compared as *options*: a span's layer, offsets as stored, label,
+knowledge-base id, and for figures the value, upper value and unit and the figure's
+links. (Offsets are not trimmed here, unlike in the agreement figures: the window and
+every importer keep spans free of white space at their edges, and the queue, which must
+read every span of the project in about a second, compares stored offsets too.)
+
+Overlapping spans of a layer, whoever made them, form one *dispute* (also when everyone
+agrees: then it is `agreed`), identified by its layer and extent ("ents:10:25"), stable
+across reloads and adjudication (the gold is not part of the grouping).
 
 The reviewer's decisions are the gold (curator `@gold`, origin `adjudicated`): an option
 is `accepted` when the gold holds a span equal to it, `rejected` when the reviewer turned
@@ -23,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.model import GOLD, Annotation, Document
-from annotator.core.offsets import strip_span
 from annotator.core.store import Store
 
 KEY_PREFIX = "review|"
@@ -94,22 +96,11 @@ class Sig:
 
 
 def signature(text: str, a: Annotation, links: dict[int, str]) -> Sig | None:
-    """The option an annotation is; None when it covers only white space or does not
-    fit the text."""
+    """The option an annotation is; None when it does not fit the text."""
     if not 0 <= a.start < a.end <= len(text):
         return None
-    start, end = strip_span(text, a.start, a.end)
-    if start >= end:
-        return None
-    return Sig(
-        a.layer,
-        start,
-        end,
-        a.label,
-        a.kb_id or None,
-        value_signature(a.layer, a.attrs),
-        links.get(a.id),
-    )
+    value = value_signature(a.layer, a.attrs)
+    return Sig(a.layer, a.start, a.end, a.label, a.kb_id or None, value, links.get(a.id))
 
 
 @dataclass(frozen=True)
