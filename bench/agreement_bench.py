@@ -9,7 +9,8 @@ Each measured step runs in a fresh child process, so its time and peak RSS are i
 - `agreement`: every figure (exact and partial F1, Cohen's and Fleiss' kappa,
   Krippendorff's alpha; every pair and the group; overall and per label), reading the
   project and tokenising included;
-- `queue`: the review queue of every document, worst first;
+- `queue`: the review queue of every document, worst first; its floor is reading each
+  span's document id and start from SQLite into Python (no curator, label or grouping);
 - `references`: scikit-learn's cohen_kappa_score (each pair), statsmodels' fleiss_kappa
   and the krippendorff package (each pair and the group), overall figures only, given
   the token labels ready in memory (reading and tokenising not included), and the
@@ -136,11 +137,16 @@ def measure(step: str, db: Path) -> dict[str, object]:
         t = time.perf_counter()
         q = review_queue(store)
         seconds = time.perf_counter() - t
+        # the floor: only reading each span's document and start into Python
+        t = time.perf_counter()
+        store.conn.execute("SELECT doc_id, start FROM annotations").fetchall()
+        floor = time.perf_counter() - t
         return {
             "seconds": seconds,
             "peak_rss_mb": _peak_mb(),
             "documents": len(q),
             "open_disputes": sum(e.open for e in q),
+            "floor_seconds": floor,
         }
     if step == "references":
         import itertools
@@ -153,18 +159,23 @@ def measure(step: str, db: Path) -> dict[str, object]:
 
         corpus = load_corpus(store)
         codes = corpus.codes  # every document was finished by all three
+        domain = list(range(len(corpus.categories)))
         t = time.perf_counter()
         pairs = {}
         for a, b in itertools.combinations(range(len(CURATORS)), 2):
             kappa = cohen_kappa_score(codes[a], codes[b])
             alpha = krippendorff.alpha(
-                reliability_data=codes[[a, b]], level_of_measurement="nominal"
+                reliability_data=codes[[a, b]], level_of_measurement="nominal", value_domain=domain
             )
             pairs[f"{CURATORS[a]}/{CURATORS[b]}"] = [float(kappa), float(alpha)]
         table, _ = aggregate_raters(codes.T)
         group = [
             float(fleiss_kappa(table, method="fleiss")),
-            float(krippendorff.alpha(reliability_data=codes, level_of_measurement="nominal")),
+            float(
+                krippendorff.alpha(
+                    reliability_data=codes, level_of_measurement="nominal", value_domain=domain
+                )
+            ),
         ]
         seconds = time.perf_counter() - t
         return {
@@ -220,6 +231,11 @@ def main() -> None:
         "queue_s": round(float(queue["seconds"]), 3),  # type: ignore[arg-type]
         "queue_peak_rss_mb": round(float(queue["peak_rss_mb"]), 1),  # type: ignore[arg-type]
         "queue_open_disputes": queue["open_disputes"],
+        "queue_floor_s": round(float(queue["floor_seconds"]), 3),  # type: ignore[arg-type]
+        "queue_ratio_to_floor": round(
+            float(queue["seconds"]) / float(queue["floor_seconds"]),  # type: ignore[arg-type]
+            2,
+        ),
         "references_overall_only_s": round(float(refs["seconds"]), 3),  # type: ignore[arg-type]
         "ratio_to_references": round(float(ours["seconds"]) / float(refs["seconds"]), 3),  # type: ignore[arg-type]
         "max_difference_to_references": max(diffs),
