@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sys
 from pathlib import Path
 
 import krippendorff
@@ -326,3 +327,67 @@ def test_cli_table_json_csv(seeded_store: Store) -> None:
         '"O"',
     ):
         assert words in help_text
+
+
+# -- the report -------------------------------------------------------------------------
+
+
+def _marked_up(store: Store) -> None:
+    store.add_documents([NewDocument(TEXT, "t", None, "s", {})])
+    evil = "<img src=/local/x.png>"
+    for who in ("<b>ann</b>", "bob"):
+        store.add_annotation(1, who, "ents", 0, 7, f"ORG{evil}", "manual")
+        store.add_annotation(1, who, "ents", 44, 50, "GPE" if who == "bob" else "LOC", "manual")
+        store.set_status(1, who, "done")
+
+
+def test_html_report_embeds_charts_and_escapes_names(store: Store, tmp_path: Path) -> None:
+    _marked_up(store)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        main, ["agreement", "--db", str(store.path), "--report", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count("src='data:image/png;base64,") == 2  # per label chart, confusion
+    assert "<img src=/local" not in page and "<b>ann</b>" not in page
+    assert "&lt;img src=/local/x.png&gt;" in page and "&lt;b&gt;ann&lt;/b&gt;" in page
+    again = CliRunner().invoke(main, ["agreement", "--db", str(store.path), "--report", str(out)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_png_report(store: Store, tmp_path: Path) -> None:
+    _marked_up(store)
+    out = tmp_path / "report.png"
+    result = CliRunner().invoke(
+        main,
+        ["agreement", "--db", str(store.path), "--report", str(out), "--pair", "bob,<b>ann</b>"],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = CliRunner().invoke(
+        main, ["agreement", "--db", str(store.path), "--report", str(tmp_path / "r.pdf")]
+    )
+    assert bad.exit_code == 1 and ".html or .png" in bad.stderr
+
+
+def test_report_without_matplotlib_says_what_to_install(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _marked_up(store)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails as if missing
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["agreement", "--db", str(store.path), "--report", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the agreement report needs matplotlib: pip install 'annotator[report]'"
+    )
+    assert not out.exists()
+
+
+def test_reference_libraries_are_never_imported_at_run_time() -> None:
+    root = Path(__file__).resolve().parent.parent / "annotator"
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in ("krippendorff", "sklearn", "statsmodels"):
+            assert f"import {name}" not in text and f"from {name}" not in text, path

@@ -112,7 +112,8 @@ def table(a: Agreement) -> Iterator[str]:
         if s.documents == 0:
             yield f"{name}: no document finished by all of them"
             continue
-        yield f"{name}: {s.documents} documents finished by all ({kind})"
+        everyone = "both" if len(s.raters) == 2 else "all"
+        yield f"{name}: {s.documents} documents finished by {everyone} ({kind})"
         yield head
         for f in (s.overall, *s.labels):
             label = "(all labels)" if f.label is None else f.label

@@ -90,7 +90,7 @@ def _per_label_chart(a: Agreement, figure_cls: Any) -> Figure:
         ax.set_title(
             f"{' / '.join(scope.raters)}: {scope.documents} documents ({kind})", fontsize=9
         )
-        ax.legend(fontsize=7, ncols=4, loc="lower right")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
@@ -127,7 +127,11 @@ def _confusion_chart(scope: Scope, figure_cls: Any) -> Figure:
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel(f"{scope.raters[1]}'s label")
     ax.set_ylabel(f"{scope.raters[0]}'s label")
-    ax.set_title("token labels, counts (colour: log scale)", fontsize=9)
+    ax.set_title(
+        f"token labels of {scope.raters[0]} and {scope.raters[1]}, {scope.documents} documents "
+        "(colour: log scale)",
+        fontsize=9,
+    )
     fig.colorbar(image, ax=ax, label="log10(count + 1)")
     return fig
 
