@@ -237,3 +237,36 @@ def test_bad_rows_of_a_source_are_listed_and_the_rest_merged(tmp_path: Path, cur
     assert len(report.problems) == 3
     assert all(p.startswith("bob.db: annotations row ") for p in report.problems)
     assert any("does not fit its document" in p for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        ("PRAGMA user_version = 999", "newer annotator"),
+        ("CREATE VIEW v AS SELECT * FROM documents", "unknown view 'v'"),
+        ("DROP TABLE status", "table 'status' is missing"),
+    ],
+)
+def test_merge_refuses_files_it_cannot_trust(
+    tmp_path: Path, curators: dict, tamper: str, message: str
+) -> None:
+    conn = sqlite3.connect(curators["alice"])
+    conn.execute(tamper)
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(
+        main, ["merge", str(curators["alice"]), "--db", str(tmp_path / "lead.db")]
+    )
+    assert result.exit_code == 1 and message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_merge_refuses_a_file_that_is_no_project(tmp_path: Path) -> None:
+    other = tmp_path / "notes.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(main, ["merge", str(other), "--db", str(tmp_path / "lead.db")])
+    assert result.exit_code == 1
+    assert "is an SQLite file but not an annotator project" in result.stderr
