@@ -228,9 +228,9 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
 
     docs = c.finished[list(raters)].all(axis=0)
     token_in = np.repeat(docs, np.diff(c.tokens.first))
-    codes = c.codes[list(raters)][:, token_in].T  # units x raters
     if units == "labelled":
-        codes = codes[(codes != 0).any(axis=1)]
+        token_in &= (c.codes[list(raters)] != 0).any(axis=0)
+    codes = np.stack([c.codes[r][token_in] for r in raters], axis=1)  # units x raters
     k = len(c.categories)
     has = np.array([[lab in cat for cat in c.categories] for lab in c.labels], dtype=bool).reshape(
         len(c.labels), k
@@ -329,22 +329,22 @@ def _group_coefficients(
 
 
 def _common(
-    c: Corpus, key: np.ndarray, raters: tuple[int, ...], docs: np.ndarray
-) -> list[list[int]]:
-    """For each key every rater of the scope has (on the scope's documents), the index
-    of each rater's first span with it."""
+    c: Corpus, key: np.ndarray, raters: tuple[int, ...], docs: np.ndarray, among: np.ndarray
+) -> np.ndarray:
+    """For each key every rater of the scope has (on the scope's documents, among the
+    spans `among`), the index of each rater's first span with it: keys x raters."""
     import numpy as np
 
     firsts = []
     for r in raters:
-        sel = np.flatnonzero(docs[c.doc] & (c.rater == r))
+        sel = np.flatnonzero(among & docs[c.doc] & (c.rater == r))
         u, i = np.unique(key[sel], return_index=True)
         firsts.append((u, sel[i]))
     common = firsts[0][0]
     for u, _ in firsts[1:]:
         common = np.intersect1d(common, u, assume_unique=True)
     rows = [idx[np.searchsorted(u, common)] for u, idx in firsts]
-    return np.stack(rows, axis=1).tolist() if len(common) else []
+    return np.stack(rows, axis=1) if len(common) else np.zeros((0, len(raters)), dtype=np.int64)
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -354,10 +354,12 @@ def _same_number(a: Any, b: Any) -> bool:
 
 
 def _values(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], docs: np.ndarray) -> ValueFigures:
-    rows = _common(c, keys.place, raters, docs)
+    import numpy as np
+
+    rows = _common(c, keys.place, raters, docs, np.ones(len(c.doc), dtype=bool)).tolist()
     value = unit = both = 0
     for row in rows:
-        attrs = [c.attrs[i] or {} for i in row]
+        attrs = [c.attrs[c.attr[i]] if c.attr[i] >= 0 else {} for i in row]
         first = attrs[0]
         same_value = all(
             _same_number(first.get("value"), a.get("value"))
@@ -374,6 +376,14 @@ def _values(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], docs: np.ndarra
 
 
 def _kb(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], docs: np.ndarray) -> KbFigures:
-    rows = [row for row in _common(c, keys.exact, raters, docs) if any(c.kb_id[i] for i in row)]
-    same = sum(1 for row in rows if len({c.kb_id[i] or None for i in row}) == 1)
-    return KbFigures(len(rows), same / len(rows) if rows else float("nan"))
+    """Over entities marked alike by all where at least one gave an id: the share where
+    all gave the same id."""
+    import numpy as np
+
+    with_id = np.isin(keys.exact, keys.exact[c.kb > 0])  # spans some curator linked
+    rows = _common(c, keys.exact, raters, docs, with_id)
+    if len(rows) == 0:
+        return KbFigures(0, float("nan"))
+    ids = c.kb[rows]
+    same = int((ids == ids[:, :1]).all(axis=1).sum())
+    return KbFigures(len(rows), same / len(rows))

@@ -11,6 +11,7 @@ covers is "O" (outside).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,8 +54,10 @@ class Corpus:
     end: np.ndarray
     tok_first: np.ndarray
     tok_last: np.ndarray
-    kb_id: list[str | None]
-    attrs: list[dict[str, Any] | None]  # figures' attributes (None for entities)
+    kb: np.ndarray  # int: 0 no knowledge-base id, else 1 + its index in kb_names
+    kb_names: tuple[str, ...]
+    attr: np.ndarray  # int: index into attrs of a figure's attributes, -1 for entities
+    attrs: list[dict[str, Any]]
     # compound token categories: codes[r] is rater r's category of every token (0 = O)
     codes: np.ndarray  # int32, raters x tokens
     categories: tuple[frozenset[str], ...]  # category code -> its labels (0: empty)
@@ -116,43 +119,126 @@ def load_corpus(
     finished = np.zeros((len(raters), len(doc_ids)), dtype=bool)
     for r, who in enumerate(raters):
         finished[r, [position[d] for d in done[who] if d in position]] = True
-    texts = [doc.text for doc in store.documents(doc_ids)]
+    texts = _texts(store, doc_ids)
     tokens = tokenize(texts)
-    rows = _span_rows(store, raters, layer, position, finished)
-    label_set = sorted({row[2] for row in rows} if labels is None else set(labels))
-    corpus = _spans(rows, raters, tuple(label_set), doc_ids, finished, texts, tokens, layer)
-    return corpus
+    spans = _SpanReader(store, raters, layer, doc_ids, finished, labels).read()
+    return _corpus(spans, raters, doc_ids, finished, texts, tokens, layer)
 
 
-def _span_rows(
-    store: Store,
-    raters: Sequence[str],
-    layer: str,
-    position: dict[int, int],
-    finished: np.ndarray,
-) -> list[tuple[Any, ...]]:
-    """(doc index, rater index, label, start, end, kb_id, attrs) of the spans on
-    documents their curator finished."""
-    index = {who: r for r, who in enumerate(raters)}
-    marks = ",".join("?" * len(raters))
-    out = []
-    for doc_id, who, label, start, end, kb_id, attrs in store.conn.execute(
-        'SELECT a.doc_id, a.annotator, a.label, a.start, a."end", a.kb_id, a.attrs '
-        "FROM annotations a JOIN status s ON s.doc_id = a.doc_id AND s.annotator = "
-        f"a.annotator AND s.status = 'done' WHERE a.layer = ? AND a.annotator IN ({marks})",
-        [layer, *raters],
-    ):
-        d = position.get(doc_id)
-        if d is None:
-            continue
-        out.append((d, index[who], label, start, end, kb_id, attrs))
-    return out
+class _SpanReader:
+    """The spans of each curator on the documents they finished, as arrays.
+
+    Moving a row from SQLite into Python costs about as much as all the rest of the work
+    on it, so an entity span without a knowledge-base id crosses as two numbers SQLite
+    computes ((document << 32) | start and (end << 16) | label), one query per curator on
+    the index by curator; spans with a knowledge-base id and figures (whose attributes
+    are JSON) are read in full: there are far fewer of them."""
+
+    def __init__(
+        self,
+        store: Store,
+        raters: Sequence[str],
+        layer: str,
+        doc_ids: Sequence[int],
+        finished: np.ndarray,
+        labels: Sequence[str] | None,
+    ) -> None:
+        import numpy as np
+
+        self.store, self.raters, self.layer = store, raters, layer
+        self.finished = finished
+        self.position = np.full(max(doc_ids, default=0) + 1, -1, dtype=np.int64)
+        self.position[list(doc_ids)] = np.arange(len(doc_ids))
+        used = store.conn.execute(
+            "SELECT DISTINCT label FROM annotations WHERE layer = ?", (layer,)
+        )
+        self.all_labels = sorted({r[0] for r in used})
+        self.wanted = None if labels is None else set(labels)
+        self.kb_names: dict[str, int] = {}
+        self.attrs: list[dict[str, Any]] = []
+
+    def read(self) -> dict[str, Any]:
+        import numpy as np
+
+        codes = {label: i for i, label in enumerate(self.all_labels)}
+        case = " ".join(f"WHEN ? THEN {i}" for i in codes.values())
+        parts = []
+        for r, who in enumerate(self.raters):
+            plain = np.zeros((0, 2), dtype=np.int64)
+            if self.layer == "ents" and codes:
+                rows = self.store.conn.execute(
+                    f'SELECT (doc_id << 32) | start, ("end" << 16) | CASE label {case} END '
+                    "FROM annotations WHERE annotator = ? AND layer = 'ents' AND kb_id IS NULL",
+                    [*codes, who],
+                ).fetchall()
+                flat = itertools.chain.from_iterable(rows)
+                plain = np.fromiter(flat, dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+            cols = {
+                "doc": plain[:, 0] >> 32,
+                "start": plain[:, 0] & 0xFFFFFFFF,
+                "end": plain[:, 1] >> 16,
+                "label": plain[:, 1] & 0xFFFF,
+                "kb": np.zeros(len(plain), dtype=np.int64),
+                "attr": np.full(len(plain), -1, dtype=np.int64),
+            }
+            full = self._full(who, codes)
+            part = {k: np.concatenate([cols[k], full[k]]) for k in cols}
+            part["rater"] = np.full(len(part["doc"]), r, dtype=np.int64)
+            parts.append(part)
+        spans = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        # only documents two curators finished, and only work of a curator who finished it
+        inside = spans["doc"] < len(self.position)
+        spans = {k: v[inside] for k, v in spans.items()}
+        pos = self.position[spans["doc"]]
+        keep = pos >= 0
+        keep[keep] = self.finished[spans["rater"][keep], pos[keep]]
+        spans = {k: v[keep] for k, v in spans.items()}
+        spans["doc"] = pos[keep]
+        # the labels asked for, or those the curators used, numbered in sorted order
+        present = sorted({self.all_labels[i] for i in np.unique(spans["label"]).tolist()})
+        labels = sorted(self.wanted) if self.wanted is not None else present
+        index = {label: i for i, label in enumerate(labels)}
+        renumber = np.array([index.get(x, -1) for x in self.all_labels], dtype=np.int64)
+        if len(spans["label"]):
+            spans["label"] = renumber[spans["label"]]
+        spans = {k: v[spans["label"] >= 0] for k, v in spans.items()}
+        out: dict[str, Any] = dict(spans)
+        out["labels"] = tuple(labels)
+        out["kb_names"] = tuple(sorted(self.kb_names, key=self.kb_names.__getitem__))
+        out["attrs"] = self.attrs
+        return out
+
+    def _full(self, who: str, codes: dict[str, int]) -> dict[str, np.ndarray]:
+        """Spans with a knowledge-base id, and figures, read row by row."""
+        import numpy as np
+
+        rows = self.store.conn.execute(
+            'SELECT doc_id, start, "end", label, kb_id, attrs FROM annotations '
+            "WHERE annotator = ? AND layer = ? AND (kb_id IS NOT NULL OR layer = 'figures')",
+            (who, self.layer),
+        ).fetchall()
+        kb, attr = [], []
+        for *_, kb_id, attrs in rows:
+            code = 0 if kb_id is None else self.kb_names.setdefault(kb_id, len(self.kb_names)) + 1
+            kb.append(code)
+            if self.layer == "figures":
+                attr.append(len(self.attrs))
+                self.attrs.append(_attrs(attrs))
+            else:
+                attr.append(-1)
+        return {
+            "doc": np.array([r[0] for r in rows], dtype=np.int64),
+            "start": np.array([r[1] for r in rows], dtype=np.int64),
+            "end": np.array([r[2] for r in rows], dtype=np.int64),
+            "label": np.array([codes[r[3]] for r in rows], dtype=np.int64),
+            "kb": np.array(kb, dtype=np.int64),
+            "attr": np.array(attr, dtype=np.int64),
+        }
 
 
-def _spans(
-    rows: list[tuple[Any, ...]],
+def _corpus(
+    spans: dict[str, Any],
     raters: tuple[str, ...],
-    labels: tuple[str, ...],
     doc_ids: tuple[int, ...],
     finished: np.ndarray,
     texts: Sequence[str],
@@ -161,14 +247,10 @@ def _spans(
 ) -> Corpus:
     import numpy as np
 
-    label_index = {label: i for i, label in enumerate(labels)}
-    rows = [r for r in rows if r[2] in label_index]
-    n = len(rows)
-    doc = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    rater = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
-    label = np.fromiter((label_index[r[2]] for r in rows), dtype=np.int64, count=n)
-    start = np.fromiter((r[3] for r in rows), dtype=np.int64, count=n)
-    end = np.fromiter((r[4] for r in rows), dtype=np.int64, count=n)
+    doc, rater, label = spans["doc"], spans["rater"], spans["label"]
+    start, end = spans["start"], spans["end"]
+    labels: tuple[str, ...] = spans["labels"]
+    n = len(doc)
     # every token in one coordinate: document i's text starts at base[i]
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     base = np.zeros(len(texts), dtype=np.int64)
@@ -190,9 +272,6 @@ def _spans(
     # non-space character, which are those of the first and last token it touches
     start = np.maximum(g_start[idx], g_starts[tok_first]) - base[doc]
     end = np.minimum(g_end[idx], g_ends[tok_last - 1]) - base[doc]
-    kept = [rows[i] for i in idx.tolist()]
-    kb_id = [r[5] for r in kept]
-    attrs = [_attrs(r[6]) for r in kept] if layer == "figures" else [None] * len(kept)
     codes, categories = _token_codes(
         len(raters), len(tokens.starts), rater, label, tok_first, tok_last, labels
     )
@@ -210,12 +289,25 @@ def _spans(
         end=end,
         tok_first=tok_first,
         tok_last=tok_last,
-        kb_id=kb_id,
-        attrs=attrs,
+        kb=spans["kb"][idx],
+        kb_names=spans["kb_names"],
+        attr=spans["attr"][idx],
+        attrs=spans["attrs"],
         codes=codes,
         categories=categories,
         whitespace_only=whitespace_only,
     )
+
+
+def _texts(store: Store, doc_ids: Sequence[int]) -> list[str]:
+    found: dict[int, str] = {}
+    for i in range(0, len(doc_ids), 500):
+        chunk = list(doc_ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            store.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)
+        )
+    return [found[d] for d in doc_ids]
 
 
 def _attrs(raw: str) -> dict[str, Any]:
@@ -245,28 +337,38 @@ def _token_codes(
     # the token index of every (span, covered token), and which span it comes from
     span_of = np.repeat(np.arange(len(lengths)), lengths)
     offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    token = tok_first[span_of] + offsets
-    masks = np.zeros((n_raters, n_tokens, words), dtype=np.int64)
+    cell = rater[span_of] * n_tokens + tok_first[span_of] + offsets  # rater x token
     lab = label[span_of]
-    np.bitwise_or.at(masks, (rater[span_of], token, lab // 63), np.left_shift(1, lab % 63))
-    flat = masks.reshape(n_raters * n_tokens, words)
-    nonzero = np.flatnonzero(flat.any(axis=1))
+    # the label bits of every covered cell: cells sorted, the bits of a cell OR-ed
+    order = np.argsort(cell, kind="stable")
+    cell, lab = cell[order], lab[order]
+    first = np.flatnonzero(np.diff(cell, prepend=-1)) if len(cell) else cell
+    masks = np.zeros((len(first), words), dtype=np.int64)
+    for w in range(words):
+        in_word = (lab // 63) == w
+        bits = np.where(in_word, np.left_shift(np.int64(1), lab % 63), 0)
+        if len(first):
+            masks[:, w] = np.bitwise_or.reduceat(bits, first)
+    cells = cell[first]
     codes = np.zeros(n_raters * n_tokens, dtype=np.int32)
     categories: list[frozenset[str]] = [frozenset()]
-    if len(nonzero):
-        if words == 1:  # up to 63 labels: one number per token, far faster to sort
-            distinct, inverse = np.unique(flat[nonzero, 0], return_inverse=True)
-            distinct = distinct[:, None]
-        else:
-            distinct, inverse = np.unique(flat[nonzero], axis=0, return_inverse=True)
-        codes[nonzero] = inverse.reshape(-1) + 1
-        for row in distinct.tolist():
-            categories.append(
-                frozenset(
-                    labels[w * 63 + b]
-                    for w, value in enumerate(row)
-                    for b in range(63)
-                    if value >> b & 1
-                )
+    if words == 1 and len(labels) <= 20:
+        # few labels: every combination has a slot, numbered without sorting
+        present = np.bincount(masks[:, 0], minlength=1 << len(labels)) > 0
+        present[0] = False
+        number = np.cumsum(present)
+        codes[cells] = number[masks[:, 0]]
+        distinct = np.flatnonzero(present)[:, None]
+    else:
+        distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
+        codes[cells] = inverse.reshape(-1) + 1
+    for row in distinct.tolist():
+        categories.append(
+            frozenset(
+                labels[w * 63 + b]
+                for w, value in enumerate(row)
+                for b in range(63)
+                if value >> b & 1
             )
+        )
     return codes.reshape(n_raters, n_tokens), tuple(categories)

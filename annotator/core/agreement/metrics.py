@@ -69,7 +69,16 @@ def unit_counts(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     n_units, raters = codes.shape
     if n_units == 0:
         return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if k**raters < 2**62:
+    if k**raters <= 1 << 22:
+        # every possible row has a slot: counted without sorting
+        key = np.zeros(n_units, dtype=np.int64)
+        for j in range(raters):
+            key = key * k + codes[:, j]
+        tally = np.bincount(key, minlength=k**raters)
+        seen = np.flatnonzero(tally)
+        weights = tally[seen]
+        rows = np.stack([(seen // k ** (raters - 1 - j)) % k for j in range(raters)], axis=1)
+    elif k**raters < 2**62:
         key = np.zeros(n_units, dtype=np.int64)
         for j in range(raters):
             key = key * k + codes[:, j]

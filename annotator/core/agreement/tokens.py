@@ -161,12 +161,13 @@ def _tokenize_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nd
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     cls = _classify(codes)
     is_start = _token_starts(cls)
-    begin = np.flatnonzero(is_start)
-    # a token ends where the next token or a white space begins
-    stops = np.flatnonzero(is_start | ((cls & SPACE) != 0))
-    nxt = np.searchsorted(stops, begin, side="right")
-    stops = np.append(stops, len(codes))
-    end = stops[nxt]
+    # a token ends where the next token or a white space begins: among those positions
+    # (stops), each token's start is one, and its end the next
+    stop = is_start | ((cls & SPACE) != 0)
+    stops = np.append(np.flatnonzero(stop), len(codes))
+    which = np.flatnonzero(is_start[stops[:-1]])
+    begin = stops[which]
+    end = stops[which + 1]
     bases = np.zeros(len(texts), dtype=np.int64)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     np.cumsum(lengths[:-1] + 1, out=bases[1:])
