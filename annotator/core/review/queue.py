@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 # X = ((doc_id * 2 + is_figure) << _START_BITS) | start; Y = (end << 20) | (label << 8) |
-# curator. Limits: starts below 2**26 characters, 4096 labels, 256 curators.
-_START_BITS = 26
+# curator. Limits: document ids below 2**30, 4096 labels, 256 curators.
+_START_BITS = 32
 _MAX_LABELS = 4096
 _MAX_CURATORS = 256
 
@@ -126,10 +126,17 @@ class _Reader:
 
     def __init__(self, store: Store, names: list[str]) -> None:
         self.store = store
-        self.labels = {
-            r[0]: i
-            for i, r in enumerate(store.conn.execute("SELECT DISTINCT label FROM annotations"))
-        }
+        c = store.conn
+        labels = [r[0] for r in c.execute("SELECT DISTINCT label FROM annotations")]
+        self.labels = {label: i for i, label in enumerate(labels)}
+        self.linked = bool(c.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0])
+        # whether any span needs reading in full (a knowledge-base id, a figure)
+        self.any_special = self.linked or bool(
+            c.execute(
+                "SELECT EXISTS (SELECT 1 FROM annotations WHERE kb_id IS NOT NULL "
+                "OR layer = 'figures')"
+            ).fetchone()[0]
+        )
         if len(self.labels) > _MAX_LABELS or len(names) > _MAX_CURATORS:
             raise ValueError(
                 f"the review queue handles up to {_MAX_LABELS} labels and {_MAX_CURATORS} curators"
@@ -148,11 +155,8 @@ class _Reader:
         import numpy as np
 
         label_case, label_params = self._case("a.label", self.labels)
-        # -1 marks a start too far into its text to pack
-        x = (
-            f"CASE WHEN a.start < {1 << _START_BITS} THEN "
-            f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start) ELSE -1 END"
-        )
+        x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
+        unlinked = " AND a.id NOT IN (SELECT annotation_id FROM links)" if self.linked else ""
         parts = []
         who = list(self.curators.items()) if curators else [(GOLD, 0)]
         for name, code in who:
@@ -161,7 +165,7 @@ class _Reader:
             plain = self.store.conn.execute(
                 f'SELECT {x}, ((a."end" << 20) | ({label_case} << 8) | {code}) '
                 "FROM annotations a WHERE a.annotator = ? AND a.kb_id IS NULL "
-                "AND a.layer = 'ents' AND a.id NOT IN (SELECT annotation_id FROM links)",
+                f"AND a.layer = 'ents'{unlinked}",
                 [*label_params, name],
             ).fetchall()
             flat = itertools.chain.from_iterable(plain)
@@ -169,8 +173,8 @@ class _Reader:
             rows[:, :2] = np.fromiter(flat, dtype=np.int64, count=2 * len(plain)).reshape(-1, 2)
             parts.append(rows)
         rows = np.concatenate(parts)
-        if (rows[:, 0] < 0).any():
-            raise ValueError(f"the review queue handles texts up to {1 << _START_BITS} characters")
+        if not self.any_special:
+            return rows
         marks = ",".join("?" * len(who))
         special = self.store.conn.execute(
             'SELECT a.id, a.doc_id, a.layer, a.start, a."end", a.label, a.annotator, a.kb_id, '
