@@ -30,6 +30,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "kb": "annotator.commands.kb:kb",
     "facts": "annotator.commands.facts:facts",
     "accept": "annotator.commands.accept:accept",
+    "merge": "annotator.commands.merge:merge",
+    "agreement": "annotator.commands.agreement:agreement",
 }
 
 # Exit status when some records were rejected and the good ones kept.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import ProjectError
 from annotator.core.model import (
     GOLD,
     LAYERS,
@@ -30,6 +30,7 @@ from annotator.core.model import (
     Suggestion,
     label_problem,
 )
+from annotator.core.projectfile import check_schema, check_version, harden
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from annotator.core.search import fts_query, is_fts
 
@@ -50,10 +51,6 @@ INDEX_NEW_DOCUMENTS = (
     "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text FROM documents "
     "WHERE id > ?"
 )
-
-
-class ProjectError(AnnotatorError):
-    """A project file that cannot be used: the message says which and why."""
 
 
 class ProjectBusy(ProjectError):
@@ -158,6 +155,7 @@ class Store:
 
     def _configure(self) -> None:
         c = self.conn
+        harden(c)
         c.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         c.execute("PRAGMA foreign_keys = ON")
         mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -171,15 +169,9 @@ class Store:
         has_tables = self.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
         ).fetchone()[0]
-        if version == 0 and has_tables:
-            raise ProjectError(f"{self.path}: is an SQLite file but not an annotator project")
-        if version and app_id != APPLICATION_ID:
-            raise ProjectError(f"{self.path}: is an SQLite file but not an annotator project")
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"{self.path}: was written by a newer annotator (schema {version}; this "
-                f"version reads up to {SCHEMA_VERSION}); upgrade annotator to open it"
-            )
+        check_version(self.path, version, app_id, bool(has_tables))
+        # Before any migration runs: a foreign trigger would fire on the migration's writes.
+        check_schema(self.conn, self.path, version)
         for number in range(version + 1, SCHEMA_VERSION + 1):
             self._run_migration(number, MIGRATIONS[number - 1])
         # A project made by this open: callers fill it (the starter knowledge base).
