@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.records import Rejection
-from annotator.formats.spans import AnnotatedText, Item
+from annotator.formats.spans import AnnotatedText, Item, kb_id_problem, span_problem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin, Span
@@ -174,10 +174,20 @@ def _align(doc: Doc, spans: list[SpanDraft]) -> tuple[Doc, int]:
     return Doc(doc.vocab, words=words, spaces=spaces), needing
 
 
-def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:
+# The token attributes an exported Doc has: its words and spaces (SPACY is always kept),
+# norms from tokenizer exceptions, and the entities. Tags, parses and lemmas are never
+# set by an export; leaving them out halves a DocBin's memory and size.
+DOCBIN_ATTRS = ("ORTH", "NORM", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
+
+
+def new_docbin() -> DocBin:
     from spacy.tokens import DocBin
 
-    db = DocBin(store_user_data=True)
+    return DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+
+
+def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:
+    db = new_docbin()
     with msgpack_encoders_read_once():
         for d in docs:
             db.add(d)
@@ -230,6 +240,7 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
         meta = doc.user_data.get(("._.", DOC_KEY, None, None)) or {}
         seen: set[tuple[int, int, str, str]] = set()
         spans: list[SpanDraft] = []
+        problems: list[Rejection] = []
         groups: list[tuple[str, Iterable[Span]]] = [("ents", doc.ents)]
         for key, group in doc.spans.items():
             groups.append(("figures" if key == FIGURES_GROUP else "ents", group))
@@ -241,6 +252,12 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
                 seen.add(k)
                 attr_key = FIGURE_KEY if layer == "figures" else ENT_ATTRS_KEY
                 attrs = doc.user_data.get(("._.", attr_key, sp.start_char, sp.end_char))
+                reason = span_problem(
+                    doc.text, sp.start_char, sp.end_char, sp.label_
+                ) or kb_id_problem(sp.kb_id_)
+                if reason:
+                    problems.append(Rejection(name, number, f"doc {number}: {reason}"))
+                    continue
                 spans.append(
                     SpanDraft(
                         sp.start_char,
@@ -259,6 +276,7 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
             date=meta.get("date"),
             source=f"{name}:{number}",
             meta=_lists(dict(meta.get("meta") or {})),
+            problems=problems,
         )
 
 
