@@ -375,7 +375,8 @@ def test_cli_import_and_export_every_format(tmp_path: Path, data_dir: Path) -> N
     assert nothing.exit_code == 1
     assert nothing.stderr == (
         "Error: nothing to export: @gold has marked no documents done "
-        "(use --include-unfinished to export work in progress)\n"
+        "(use --include-unfinished to export work in progress). Finished work is there "
+        "from: eve (3 done); choose with --annotator NAME\n"
     )
 
 

@@ -15,6 +15,7 @@ and the project file itself (or its -wal/-shm) is never an output.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import random
@@ -267,6 +268,7 @@ def export_spacy(
     folder of .spacy files); otherwise one file."""
     from annotator.formats.spacy_docbin import (
         annotated_to_doc,
+        docbin_to_disk,
         make_tokenizer,
         msgpack_encoders_read_once,
         new_docbin,
@@ -310,10 +312,17 @@ def export_spacy(
                 yield doc
 
     def write_docbin(path: Path, docs: Iterable[Any]) -> None:
+        """Add docs to a DocBin one at a time (a Doc is far larger than its row in the
+        DocBin, so none is kept) and write it."""
         db = new_docbin()
         for doc in docs:
             db.add(doc)
-        db.to_disk(path)
+        docbin_to_disk(db, path)
+
+    def write_shards(folder: Path, docs: Iterator[Any], n_shards: int) -> None:
+        width = max(3, len(str(n_shards - 1)))
+        for n in range(n_shards):
+            write_docbin(folder / f"{n:0{width}d}.spacy", islice(docs, shard_docs))
 
     with msgpack_encoders_read_once():
         for part, part_ids in parts.items():
@@ -321,17 +330,8 @@ def export_spacy(
             docs = docs_of(part_ids)
             if shards or len(part_ids) > shard_docs:
                 n_shards = -(-len(part_ids) // shard_docs)
-                width = max(3, len(str(n_shards - 1)))
-
-                def write_shards(
-                    folder: Path, docs: Iterator[Any] = docs, width: int = width
-                ) -> None:
-                    n = 0
-                    while chunk := list(islice(docs, shard_docs)):
-                        write_docbin(folder / f"{n:0{width}d}.spacy", chunk)
-                        n += 1
-
-                write_folder_atomically(path, write_shards)
+                write = functools.partial(write_shards, docs=docs, n_shards=n_shards)
+                write_folder_atomically(path, write)
                 report.shards[part] = n_shards
             else:
                 write_atomically(path, lambda tmp, docs=docs: write_docbin(tmp, docs))

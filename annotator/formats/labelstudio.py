@@ -36,6 +36,7 @@ from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.core.offsets import OffsetMap
+from annotator.formats.jsonlines import dumps, loads
 from annotator.formats.records import (
     Rejection,
     decode_text,
@@ -62,7 +63,7 @@ def read_labelstudio(path: Path) -> Iterator[Item]:
         yield source
         return
     try:
-        tasks = json.loads(source)
+        tasks = loads(source)
     except json.JSONDecodeError as exc:
         yield Rejection(name, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
         return
@@ -290,10 +291,10 @@ def write_labelstudio(
     items: Iterable[AnnotatedText], path: Path, email: str | None = None
 ) -> list[str]:
     """A JSON list of tasks, one document at a time."""
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write("[")
+    with path.open("wb") as f:
+        f.write(b"[")
         for n, item in enumerate(items):
-            f.write(",\n" if n else "\n")
-            f.write(json.dumps(annotated_to_task(item, email), ensure_ascii=False))
-        f.write("\n]\n")
+            f.write(b",\n" if n else b"\n")
+            f.write(dumps(annotated_to_task(item, email)))
+        f.write(b"\n]\n")
     return []

@@ -186,6 +186,60 @@ def new_docbin() -> DocBin:
     return DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
 
 
+def docbin_to_disk(db: DocBin, path: Path) -> None:
+    """`DocBin.to_disk` in a fraction of its memory: the same message, packed field by
+    field into a streaming zlib compressor. `DocBin.to_bytes` stacks every token array
+    into one, copies it to bytes, packs those into a growing buffer and compresses the
+    lot, holding about five copies of the tokens at once; here each array is written
+    as it is. The bytes decompress to exactly what `to_bytes` packs (a test keeps it so).
+    """
+    import zlib
+
+    import numpy
+    from srsly.msgpack import Packer
+
+    packer = Packer(use_bin_type=True)
+    fields: list[tuple[str, Any]] = [
+        ("version", db.version),
+        ("attrs", db.attrs),
+        ("tokens", db.tokens),
+        ("spaces", db.spaces),
+        ("lengths", numpy.asarray([len(t) for t in db.tokens], dtype="int32").tobytes("C")),
+        ("strings", sorted(db.strings)),
+        ("cats", db.cats),
+        ("flags", db.flags),
+        ("span_groups", db.span_groups),
+    ]
+    if db.store_user_data:
+        fields.append(("user_data", db.user_data))
+    z = zlib.compressobj()
+    with path.open("wb") as f:
+
+        def out(data: bytes) -> None:
+            f.write(z.compress(data))
+
+        out(packer.pack_map_header(len(fields)))
+        for key, value in fields:
+            out(packer.pack(key))
+            if key in ("tokens", "spaces"):
+                # numpy.vstack(arrays).tobytes() is the arrays' bytes one after another
+                out(_bin_header(sum(a.nbytes for a in value)))
+                for array in value:
+                    out(numpy.ascontiguousarray(array).tobytes("C"))
+            else:
+                out(packer.pack(value))
+        f.write(z.flush())
+
+
+def _bin_header(n: int) -> bytes:
+    """msgpack's header of a byte string of length n (bin 8, 16 or 32)."""
+    if n < 1 << 8:
+        return b"\xc4" + n.to_bytes(1, "big")
+    if n < 1 << 16:
+        return b"\xc5" + n.to_bytes(2, "big")
+    return b"\xc6" + n.to_bytes(4, "big")
+
+
 def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:
     db = new_docbin()
     with msgpack_encoders_read_once():
