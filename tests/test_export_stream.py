@@ -30,7 +30,7 @@ from annotator.formats.spans import AnnotatedText
 from annotator.formats.tokens import token_offsets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from corpus import annotated_articles  # noqa: E402
+from corpus import annotated_articles
 
 
 def _generated(store: Store, n: int = 120) -> list[int]:
@@ -236,8 +236,8 @@ def test_an_interrupted_export_leaves_the_old_output(
         export_format(project, "brat", folder, "eve", force=True)
     assert sorted(p.name for p in folder.iterdir()) == old_files
     assert (folder / "000001.txt").read_text("utf-8") != "partial"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "o.jsonl", "project.db",
-                                                          "project.db-shm", "project.db-wal"]  # fmt: skip
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["b", "o.jsonl", "project.db", "project.db-shm", "project.db-wal"]
 
 
 def test_doccano_writes_the_sequence_labelling_layout_by_default(

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -134,7 +133,7 @@ def test_bulk_import_writes_the_same_rows_as_the_per_span_api(
 def _doccano_file(path: Path, n: int, bad: dict[int, str] | None = None) -> list[str]:
     texts = [f"Report {i}: Tokayev met Park Jin in Astana; trade rose 5%." for i in range(n)]
     lines = []
-    for i, text in enumerate(texts):
+    for text in texts:
         label = [[text.index("Tokayev"), text.index("Tokayev") + 7, "PERSON"],
                  [text.index("Astana"), text.index("Astana") + 6, "GPE"]]  # fmt: skip
         lines.append(json.dumps({"text": text, "label": label}))
@@ -259,7 +258,8 @@ def test_surrogates_in_articles_prodigy_and_labelstudio_files(store: Store, tmp_
 @pytest.mark.parametrize(
     ("fmt", "record", "reason"),
     [
-        ("doccano", {"text": "Alice met Bob.", "label": [[0, 5, "PER 0 5\tAlice\nT9\tEVIL 6 9\tmet"]]},
+        ("doccano", {"text": "Alice met Bob.",
+                     "label": [[0, 5, "PER 0 5\tAlice\nT9\tEVIL 6 9\tmet"]]},
          "label 1: span 0-5: label 'PER 0 5\\tAlice\\nT9\\tEVIL 6 9\\tmet' holds a tab, line "
          "break or control character"),
         ("doccano", {"text": "Alice met Bob.", "label": [[0, 5, " PER"]]},

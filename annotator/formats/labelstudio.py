@@ -57,33 +57,15 @@ from annotator.formats.spans import (
 
 def read_labelstudio(path: Path) -> Iterator[Item]:
     name = path.name
-    raw = path.read_bytes()
-    source = decode_text(name, raw, "Label Studio JSON")
+    source = decode_text(name, path.read_bytes(), "Label Studio JSON")
     if isinstance(source, Rejection):
         yield source
         return
-    try:
-        tasks = loads(source)
-    except json.JSONDecodeError as exc:
-        yield Rejection(name, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
-        return
-    except RecursionError:
-        yield Rejection(name, 1, "malformed JSON: nested too deeply")
-        return
-    if isinstance(tasks, dict) and isinstance(tasks.get("projects"), list):
-        tasks = [
-            t
-            for p in tasks["projects"]
-            if isinstance(p, dict) and isinstance(p.get("tasks"), list)
-            for t in p["tasks"]
-        ]
-    elif isinstance(tasks, dict):
-        tasks = [tasks]
-    if not isinstance(tasks, list):
-        yield Rejection(name, 1, "expected a list of Label Studio tasks")
-        return
     check = may_hold_surrogates(source)
-    for number, task in enumerate(tasks, start=1):
+    for number, task in enumerate(_tasks(name, source), start=1):
+        if isinstance(task, Rejection):
+            yield task
+            return
         where = lone_surrogate(task) if check else None
         if where:
             yield surrogate_rejection(name, number, f"task {number}: {where}")
@@ -92,6 +74,53 @@ def read_labelstudio(path: Path) -> Iterator[Item]:
             yield from task_to_annotated(task, name, number)
         except Exception as exc:  # a task shaped in a way no check foresaw
             yield Rejection(name, number, f"task {number}: cannot read it ({type(exc).__name__})")
+
+
+def _tasks(name: str, source: str) -> Iterator[Any]:
+    """The tasks of an export, one at a time: a list is decoded task by task, so a large
+    export never holds all its tasks as objects at once. A malformed file ends in one
+    Rejection at the line of the error."""
+    decoder = json.JSONDecoder()
+    start = len(source) - len(source.lstrip())
+    try:
+        if not source.startswith("[", start):
+            whole = loads(source)
+            if isinstance(whole, dict) and isinstance(whole.get("projects"), list):
+                yield from (
+                    t
+                    for p in whole["projects"]
+                    if isinstance(p, dict) and isinstance(p.get("tasks"), list)
+                    for t in p["tasks"]
+                )
+            elif isinstance(whole, dict):
+                yield whole
+            else:
+                yield Rejection(name, 1, "expected a list of Label Studio tasks")
+            return
+        pos = _skip(source, start + 1)
+        if source.startswith("]", pos):
+            return
+        while True:
+            task, pos = decoder.raw_decode(source, pos)
+            yield task
+            pos = _skip(source, pos)
+            if source.startswith("]", pos):
+                if source[pos + 1 :].strip():
+                    raise json.JSONDecodeError("Extra data", source, pos + 1)
+                return
+            if not source.startswith(",", pos):
+                raise json.JSONDecodeError("Expecting ',' delimiter", source, pos)
+            pos = _skip(source, pos + 1)
+    except json.JSONDecodeError as exc:
+        yield Rejection(name, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        yield Rejection(name, 1, "malformed JSON: nested too deeply")
+
+
+def _skip(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _curator(completed_by: Any) -> str | None:
