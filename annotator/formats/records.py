@@ -66,7 +66,18 @@ def decode_error(name: str, data: bytes, exc: UnicodeDecodeError, first_line: in
 
 
 def looks_binary(head: bytes) -> bool:
-    return b"\x00" in head
+    """NUL bytes that are not a stray one in UTF-8 text: a text file with one NUL in a
+    line is read, and that line reported, rather than the whole file refused."""
+    nuls = head.count(b"\x00")
+    if not nuls:
+        return False
+    if nuls * 100 > len(head):
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def is_utf16(head: bytes) -> bool:
