@@ -139,9 +139,11 @@ def import_cmd(
     Changes: adds documents to the project (creating it if needed). Texts already in
     the project are skipped, so importing twice changes nothing. Annotations from other
     tools are added to the curator's annotations (origin "imported") of the document
-    with the same text, and those documents are marked done for that curator. Rejected
-    records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
-    anything was rejected.
+    with the same text, in batches (an interrupted import keeps whole batches; run it
+    again to finish), and those documents are marked done for that curator when all
+    their spans landed (in progress otherwise). A file that does not look like the
+    format asked for is refused. Rejected records are listed as FILE:LINE: reason; the
+    good ones are kept. Exits 3 when anything was rejected.
     """
     import os
 

@@ -214,30 +214,28 @@ def _kept_ents(item: AnnotatedText) -> tuple[list[SpanDraft], list[str]]:
 def annotated_to_lines(item: AnnotatedText, toks: Tokens, kept: list[SpanDraft]) -> list[str]:
     """The lines of one document, given its tokens (cut at the kept entities' edges)."""
     text = item.text
+    find = text.find
     starts_at = {s.start: s for s in kept}
     lines = [f"{DOCSTART} -X- O O", ""]
+    append = lines.append
     current: SpanDraft | None = None
+    inside = ""
     prev_end = 0
-    tag_of: dict[str, tuple[str, str]] = {}
     for start, end in zip(toks[0], toks[1], strict=True):
-        if lines[-1] != "" and "\n" in text[prev_end:start]:
-            lines.append("")
+        if find("\n", prev_end, start) >= 0 and lines[-1]:
+            append("")  # a line break of the text ends a sentence
         prev_end = end
         if current and start >= current.end:
             current = None
         if start in starts_at:
             current = starts_at[start]
-            if current.label not in tag_of:
-                safe = "_".join(current.label.split())
-                tag_of[current.label] = (f"B-{safe}", f"I-{safe}")
-            tag = tag_of[current.label][0]
-        elif current:
-            tag = tag_of[current.label][1]
+            label = "_".join(current.label.split())
+            tag, inside = f"B-{label}", f"I-{label}"
         else:
-            tag = "O"
-        lines.append(f"{text[start:end]} -X- _ {tag}")
+            tag = inside if current else "O"
+        append(f"{text[start:end]} -X- _ {tag}")
     if lines[-1] != "":
-        lines.append("")
+        append("")
     return lines
 
 
@@ -258,7 +256,7 @@ def write_conll(items: Iterable[AnnotatedText], path: Path, lang: str = "en") ->
         return kept
 
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        for item, toks in tokenized(items, lang, spans_of=kept_ents):
+        for item, toks in tokenized(items, lang, spans_of=kept_ents, spaces=False):
             kept = kept_of.pop(id(item))
             if DOCSTART in item.text and any(
                 item.text[s:e] == DOCSTART for s, e in zip(toks[0], toks[1], strict=True)

@@ -62,9 +62,11 @@ def tokenized(
     *,
     spans_of: Callable[[AnnotatedText], Iterable[SpanDraft]] | None = None,
     batch_size: int = BATCH,
+    spaces: bool = True,
 ) -> Iterator[tuple[AnnotatedText, Tokens]]:
     """Each item with its tokens, tokenised a batch at a time (spaCy's tokenizer.pipe).
-    Tokens are cut at the boundaries of `spans_of(item)` (default: all its spans)."""
+    Tokens are cut at the boundaries of `spans_of(item)` (default: all its spans).
+    Without `spaces`, the third list (followed by white space) is left empty."""
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
     nlp = blank(lang)
@@ -82,9 +84,11 @@ def tokenized(
                 ends = [r[0] + r[1] for r in rows if not r[2]]
             spans = item.spans if spans_of is None else spans_of(item)
             starts, ends = _cut(starts, ends, spans)
-            n = len(text)
-            spaces = [e < n and text[e].isspace() for e in ends]
-            yield item, (starts, ends, spaces)
+            if spaces:
+                n = len(text)
+                yield item, (starts, ends, [e < n and text[e].isspace() for e in ends])
+            else:
+                yield item, (starts, ends, [])
 
 
 def _whitespace_bounds(text: str) -> tuple[list[int], list[int]]:
