@@ -362,11 +362,13 @@ def check_doccano(work: Path, procs: Processes, want: Spans, rels: dict[str, int
         zpath.write_bytes(z.content)
         got: Spans = {}
         got_rels: dict[str, int] = {}
+        curators: set[str] = set()
         with zipfile.ZipFile(zpath) as zf:
             for name in zf.namelist():
                 for line in zf.read(name).decode("utf-8").splitlines():
                     rec = json.loads(line)
                     text = rec["text"]
+                    curators.add(str((rec.get("meta") or {}).get("curator")))
                     if layout == "labels":
                         got[text] = {tuple(x) for x in rec.get("label", [])}  # type: ignore[misc]
                     else:
@@ -375,7 +377,7 @@ def check_doccano(work: Path, procs: Processes, want: Spans, rels: dict[str, int
                         if rec.get("relations"):
                             got_rels[text] = len(rec["relations"])
         line = compare(f"doccano round trip ({layout} layout)", want, got)
-        lines.append(line)
+        lines.append(line + f"; meta.curator back: {sorted(curators)}")
         if layout == "relations":
             lines.append(
                 f"doccano relations: {'OK' if got_rels == rels else 'MISMATCH'}: "

@@ -133,7 +133,6 @@ def test_streamed_exports_match_the_one_document_conversion(project: Store, tmp_
             again.close()
 
 
-@pytest.mark.slow
 def test_spacy_shards_are_read_by_spacys_corpus_reader(project: Store, tmp_path: Path) -> None:
     import spacy
     from spacy.training import Corpus

@@ -231,9 +231,7 @@ class _Written:
 
 
 @lru_cache(maxsize=4096)
-def _label_problem(label: Any) -> str | None:
-    if not isinstance(label, str):
-        return f"label {label!r} is not a string"
+def _label_problem(label: str) -> str | None:
     return label_problem(label) or _unicode_problem(label)
 
 
@@ -255,7 +253,9 @@ def _span_row(item: AnnotatedText, doc_id: int, curator: str, s: Any) -> tuple[A
     """The annotations row of a span, or why it cannot be stored."""
     if s.layer not in LAYERS:
         return f"span {s.start}-{s.end}: unknown layer {s.layer!r}"
-    problem = _label_problem(s.label)
+    problem = (
+        _label_problem(s.label) if isinstance(s.label, str) else f"label {s.label!r} is not text"
+    )
     if problem:
         return f"span {s.start}-{s.end}: {problem}"
     if not (type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= len(item.text)):
