@@ -167,7 +167,8 @@ def step_export(work: Path, tmp: Path, fmt: str) -> dict[str, Any]:
         else:
             report = export_format(store, fmt, out, CURATOR, force=True)
         seconds = time.perf_counter() - t
-    result = {"s": seconds, "documents": report.documents, "mb": _size_mb(out)}
+    rss = _peak_rss_mb()  # before sizing the output, which lists a 200,000-file folder
+    result = {"s": seconds, "documents": report.documents, "mb": _size_mb(out), "rss_mb": rss}
     if report.shards:
         result["shards"] = report.shards["all"]
     _remove(out)
@@ -328,6 +329,10 @@ FLOORS: dict[str, Callable[[list[str], list[list[Any]], Path], None]] = {
 }
 
 
+def _peak_rss_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def run_child(step: str, work: Path, tmp: Path) -> dict[str, Any]:
     if step.startswith("import_"):
         result = step_import(work, tmp, step.removeprefix("import_"))
@@ -337,7 +342,7 @@ def run_child(step: str, work: Path, tmp: Path) -> dict[str, Any]:
         result = step_export(work, tmp, step.removeprefix("export_"))
     else:
         result = step_floor_export(work, tmp, step.removeprefix("floor_"))
-    result["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result.setdefault("rss_mb", _peak_rss_mb())
     return result
 
 

@@ -438,3 +438,33 @@ def test_cli_import_reports_progress_free_summary_and_done_counts(tmp_path: Path
         "imported 5 new documents, 0 already in the project; 10 annotations added for eve, "
         "0 already there; 5 documents marked done; rejected 0\n"
     )
+
+
+def test_labelstudio_task_list_is_read_a_chunk_at_a_time(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.formats import labelstudio
+
+    def task(i: int) -> dict[str, Any]:
+        text = f"Task {i} 🎉 in Astana"
+        value = {"start": 12, "end": 18, "text": "Astana", "labels": ["GPE"]}
+        return {"data": {"text": text}, "annotations": [{"result": [
+            {"id": "a", "type": "labels", "value": value}]}]}  # fmt: skip
+
+    path = tmp_path / "t.json"
+    source = json.dumps([task(i) for i in range(30)], indent=2, ensure_ascii=False)
+    path.write_text(source, "utf-8")
+    whole = list(read_annotated(path, "labelstudio"))
+    assert len(whole) == 30 and all(isinstance(i, AnnotatedText) for i in whole)
+    for chunk in (1, 2, 7, 13, 64):  # every way a task can be cut between chunks
+        monkeypatch.setattr(labelstudio, "CHUNK", chunk)
+        assert list(read_annotated(path, "labelstudio")) == whole
+    broken = source.replace('"text": "Task 21', '"text": Task 21', 1)
+    path.write_text(broken, "utf-8")
+    try:
+        json.loads(broken)
+    except json.JSONDecodeError as exc:
+        where = (exc.lineno, exc.colno)
+    *good, last = read_annotated(path, "labelstudio")
+    assert good == whole[:21]
+    assert str(last) == f"t.json:{where[0]}: malformed JSON: Expecting value (column {where[1]})"

@@ -69,7 +69,7 @@ class ExportReport:
         if self.shards:
             parts.append(
                 ", ".join(
-                    f"{'' if k == 'all' else k + ': '}a folder of {n} DocBin shards"
+                    f"{'' if k == 'all' else k + ': '}a folder of {n} DocBin shard{'s' * (n != 1)}"
                     for k, n in self.shards.items()
                 )
             )
@@ -187,10 +187,8 @@ def _is_project(path: Path, project: Path | None) -> bool:
     targets = [path, *(path.with_name(path.name[: -len(c)]) for c in _COMPANIONS
                        if path.name.endswith(c))]  # fmt: skip
     if project is not None:
-        own = {
-            project.resolve(),
-            *(project.resolve().with_name(project.name + c) for c in _COMPANIONS),
-        }
+        real = project.resolve()
+        own = {real, *(real.with_name(real.name + c) for c in _COMPANIONS)}
         if path.resolve() in own:
             return True
     for t in targets:

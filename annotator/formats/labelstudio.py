@@ -38,9 +38,11 @@ from annotator.core.model import SpanDraft
 from annotator.core.offsets import OffsetMap
 from annotator.formats.jsonlines import dumps, loads
 from annotator.formats.records import (
+    SNIFF,
     Rejection,
-    decode_text,
+    check_head,
     first_line_title,
+    is_utf16,
     lone_surrogate,
     may_hold_surrogates,
     surrogate_rejection,
@@ -54,19 +56,23 @@ from annotator.formats.spans import (
     span_problem,
 )
 
+CHUNK = 1 << 20  # characters read at a time from a task list
+
 
 def read_labelstudio(path: Path) -> Iterator[Item]:
     name = path.name
-    source = decode_text(name, path.read_bytes(), "Label Studio JSON")
-    if isinstance(source, Rejection):
-        yield source
+    with path.open("rb") as f:
+        head = f.read(SNIFF)
+    refused = check_head(name, head, "Label Studio JSON")
+    if refused:
+        yield refused
         return
-    check = may_hold_surrogates(source)
-    for number, task in enumerate(_tasks(name, source), start=1):
-        if isinstance(task, Rejection):
-            yield task
+    for number, entry in enumerate(_tasks(path, head), start=1):
+        if isinstance(entry, Rejection):
+            yield entry
             return
-        where = lone_surrogate(task) if check else None
+        task, escaped = entry
+        where = lone_surrogate(task) if escaped else None
         if where:
             yield surrogate_rejection(name, number, f"task {number}: {where}")
             continue
@@ -76,51 +82,89 @@ def read_labelstudio(path: Path) -> Iterator[Item]:
             yield Rejection(name, number, f"task {number}: cannot read it ({type(exc).__name__})")
 
 
-def _tasks(name: str, source: str) -> Iterator[Any]:
-    """The tasks of an export, one at a time: a list is decoded task by task, so a large
-    export never holds all its tasks as objects at once. A malformed file ends in one
-    Rejection at the line of the error."""
+def _tasks(path: Path, head: bytes) -> Iterator[tuple[Any, bool] | Rejection]:
+    """The tasks of an export, one at a time: a list is read and decoded a chunk and a
+    task at a time, so memory holds one chunk and one task whatever the file's size. A
+    bundle of projects is read whole. Each task comes with whether its source has a
+    \\u escape that may make a lone surrogate. A malformed file ends in one Rejection at
+    the line of the error."""
+    name = path.name
+    encoding = "utf-16" if is_utf16(head) else "utf-8-sig"
     decoder = json.JSONDecoder()
-    start = len(source) - len(source.lstrip())
+    lines_before = 0  # line breaks in the text already dropped from `buf`
     try:
-        if not source.startswith("[", start):
-            whole = loads(source)
-            if isinstance(whole, dict) and isinstance(whole.get("projects"), list):
-                yield from (
-                    t
-                    for p in whole["projects"]
-                    if isinstance(p, dict) and isinstance(p.get("tasks"), list)
-                    for t in p["tasks"]
-                )
-            elif isinstance(whole, dict):
-                yield whole
-            else:
-                yield Rejection(name, 1, "expected a list of Label Studio tasks")
-            return
-        pos = _skip(source, start + 1)
-        if source.startswith("]", pos):
-            return
-        while True:
-            task, pos = decoder.raw_decode(source, pos)
-            yield task
-            pos = _skip(source, pos)
-            if source.startswith("]", pos):
-                if source[pos + 1 :].strip():
-                    raise json.JSONDecodeError("Extra data", source, pos + 1)
+        with path.open(encoding=encoding, newline="") as f:
+            buf, eof, pos = f.read(CHUNK), False, 0
+            pos = _skip(buf, pos)
+            if not buf.startswith("[", pos):
+                whole = buf + f.read()
+                escaped = may_hold_surrogates(whole)
+                for task in _bundle(name, loads(whole)):
+                    yield task if isinstance(task, Rejection) else (task, escaped)
                 return
-            if not source.startswith(",", pos):
-                raise json.JSONDecodeError("Expecting ',' delimiter", source, pos)
-            pos = _skip(source, pos + 1)
+            pos = _skip(buf, pos + 1)
+            while True:
+                while pos >= len(buf) - 1 and not eof:  # need the next character
+                    more = f.read(CHUNK)
+                    eof = not more
+                    buf += more
+                    pos = _skip(buf, pos)
+                if buf.startswith("]", pos):
+                    if buf[pos + 1 :].strip() or f.read().strip():
+                        raise json.JSONDecodeError("Extra data", buf, pos + 1)
+                    return
+                try:
+                    task, end = decoder.raw_decode(buf, pos)
+                except json.JSONDecodeError:
+                    if eof:
+                        raise
+                    more = f.read(CHUNK)  # the task may go on in the next chunk
+                    eof = not more
+                    lines_before += buf.count("\n", 0, pos)
+                    buf, pos = buf[pos:] + more, 0
+                    continue
+                yield task, may_hold_surrogates(buf[pos:end])
+                pos = _skip(buf, end)
+                while pos >= len(buf) and not eof:
+                    more = f.read(CHUNK)
+                    eof = not more
+                    buf += more
+                    pos = _skip(buf, pos)
+                if buf.startswith(",", pos):
+                    pos = _skip(buf, pos + 1)
+                elif not buf.startswith("]", pos):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", buf, pos)
+                if pos > CHUNK:  # drop what has been read
+                    lines_before += buf.count("\n", 0, pos)
+                    buf, pos = buf[pos:], 0
     except json.JSONDecodeError as exc:
-        yield Rejection(name, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        yield Rejection(name, lines_before + exc.lineno, f"malformed JSON: {exc.msg} "
+                        f"(column {exc.colno})")  # fmt: skip
+    except UnicodeDecodeError:
+        yield Rejection(name, lines_before + 1, "not valid UTF-8 (or UTF-16) from here on; "
+                        "save the file as UTF-8")  # fmt: skip
     except RecursionError:
-        yield Rejection(name, 1, "malformed JSON: nested too deeply")
+        yield Rejection(name, lines_before + 1, "malformed JSON: nested too deeply")
 
 
 def _skip(source: str, pos: int) -> int:
     while pos < len(source) and source[pos] in " \t\r\n":
         pos += 1
     return pos
+
+
+def _bundle(name: str, whole: Any) -> Iterator[Any]:
+    if isinstance(whole, dict) and isinstance(whole.get("projects"), list):
+        yield from (
+            t
+            for p in whole["projects"]
+            if isinstance(p, dict) and isinstance(p.get("tasks"), list)
+            for t in p["tasks"]
+        )
+    elif isinstance(whole, dict):
+        yield whole
+    else:
+        yield Rejection(name, 1, "expected a list of Label Studio tasks")
 
 
 def _curator(completed_by: Any) -> str | None:
