@@ -126,16 +126,11 @@ def annotated_docs(store: Store, curator: str, doc_ids: Sequence[int]) -> Iterat
             f'WHERE annotator = ? AND doc_id IN ({marks}) ORDER BY doc_id, start, "end", id',
             [curator, *chunk],
         )
+        loads = json.loads
         for doc_id, layer, start, end, label, kb_id, attrs in rows:
+            # positional: SpanDraft(start, end, label, layer, kb_id, attrs), the fast call
             spans[doc_id].append(
-                SpanDraft(
-                    start,
-                    end,
-                    label,
-                    layer=layer,
-                    kb_id=kb_id,
-                    attrs=json.loads(attrs) if attrs != "{}" else {},
-                )
+                SpanDraft(start, end, label, layer, kb_id, loads(attrs) if attrs != "{}" else {})
             )
         for doc in store.documents(chunk):
             yield AnnotatedText(

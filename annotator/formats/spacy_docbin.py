@@ -17,6 +17,10 @@ What one exported `Doc` holds:
   None, None)`. The DocBin is written with `store_user_data=True`; after
   `register_extensions()` they read as `span._.figure`, `span._.ent_attrs` and
   `doc._.annotator`. msgpack gives lists back as tuples.
+- A DocBin keeps only the token attributes an export sets (`DOCBIN_ATTRS`: words,
+  spaces, norms, entities) and is written with `docbin_to_disk`, field by field, so an
+  export of any size holds one shard's token arrays once; `spacy train` reads the
+  result like any DocBin, and a folder of them like one.
 - Spans that do not start and end on token boundaries are aligned by cutting tokens
   at every span boundary (the Doc is rebuilt from words and spaces, so the text stays
   exact). A span that starts or ends inside the white space after a token cannot be
@@ -238,14 +242,6 @@ def _bin_header(n: int) -> bytes:
     if n < 1 << 16:
         return b"\xc5" + n.to_bytes(2, "big")
     return b"\xc6" + n.to_bytes(4, "big")
-
-
-def docs_to_docbin(docs: Iterable[Doc]) -> DocBin:
-    db = new_docbin()
-    with msgpack_encoders_read_once():
-        for d in docs:
-            db.add(d)
-    return db
 
 
 @contextlib.contextmanager
