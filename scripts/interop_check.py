@@ -269,9 +269,13 @@ def check_labelstudio(work: Path, procs: Processes, want: Spans, rels: dict[str,
     bad = json.loads(out.read_text("utf-8"))[:1]
     bad[0]["annotations"][0]["completed_by"] = {"email": CURATOR}
     r = s.post(f"{base}/api/projects/{project}/import", json=bad)
+    try:
+        why = json.dumps(r.json().get("validation_errors"), ensure_ascii=False)[:200]
+    except ValueError:
+        why = r.text[:200]
     lines.append(
         f"Label Studio with completed_by {{'email': {CURATOR!r}}} (not a user): HTTP "
-        f"{r.status_code} {r.text[:120]}"
+        f"{r.status_code} {why}"
     )
     good = json.loads(out.read_text("utf-8"))[:1]
     good[0]["annotations"][0]["completed_by"] = {"email": "admin@example.com"}
@@ -464,7 +468,8 @@ def check_spacy(work: Path) -> list[str]:
                     "-p", "ner", "--force"], check=True, capture_output=True)  # fmt: skip
     r = subprocess.run([sys.executable, "-m", "spacy", "debug", "data", str(config),
                         "--paths.train", str(out), "--paths.dev", str(out)],
-                       capture_output=True, text=True)  # fmt: skip
+                       capture_output=True, text=True,
+                       env={**os.environ, "ANSI_COLORS_DISABLED": "1"})  # fmt: skip
     summary = [x.strip() for x in r.stdout.splitlines() if "checks passed" in x or "✘" in x]
     return [f"spaCy debug data on {len(list(out.iterdir()))} shards: exit {r.returncode}; "
             + "; ".join(summary)]  # fmt: skip
