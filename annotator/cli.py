@@ -161,12 +161,22 @@ def import_cmd(
     the project are skipped, so importing twice changes nothing. A new project gets the
     starter knowledge base (see --empty-kb). Annotations from other
     tools are added to the curator's annotations (origin "imported") of the document
-    with the same text, and those documents are marked done for that curator. Rejected
-    records are listed as FILE:LINE: reason; the good ones are kept. Exits 3 when
-    anything was rejected.
+    with the same text, in batches (an interrupted import keeps whole batches; run it
+    again to finish), and those documents are marked done for that curator when all
+    their spans landed (in progress otherwise). A file that does not look like the
+    format asked for is refused. Rejected records are listed as FILE:LINE: reason; the
+    good ones are kept. Exits 3 when anything was rejected.
     """
+    import os
+
     from annotator.core.importer import LONG_TEXT, ImportReport, import_paths, split_by_format
 
+    if not any(os.path.lexists(p) for p in paths):
+        # nothing to read: say so before a project file is made for nothing
+        raise click.ClickException(
+            f"{', '.join(paths)}: no such file or folder; nothing imported"
+            + ("" if os.path.exists(db) else " and no project created")
+        )
     articles, annotated = split_by_format(paths, fmt)
     progress = _Progress()
 
@@ -183,19 +193,27 @@ def import_cmd(
             summaries.append(report.summary())
             long_texts = report.long_texts
         if annotated:
-            from annotator.core.interchange import import_annotated, read_annotated
+            from annotator.core.interchange import (
+                AnnotationImportReport,
+                import_annotated,
+                read_annotated,
+            )
 
-            a_report = None
+            a_report = AnnotationImportReport()
+
+            def on_batch(r: AnnotationImportReport) -> None:
+                records = r.documents_new + r.documents_matched
+                progress.show(f"{path.name}: {records} records, {r.spans_added} spans added")
+
             for path, path_fmt in annotated:
-                a_report = import_annotated(
+                import_annotated(
                     store,
                     read_annotated(path, path_fmt),
                     annotator=annotator,
                     fallback=default_annotator(),
                     report=a_report,
+                    on_progress=on_batch,
                 )
-                progress.show(f"{path.name} read")
-            assert a_report is not None
             rejected += a_report.rejected
             summaries.append(a_report.summary())
     progress.done()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import re
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import ORGS, PEOPLE, PLACES, articles
+from corpus import ENTITY, FIGURE, LABEL, articles
 
 from annotator.core.export import export_spacy
 from annotator.core.store import NewDocument, Store
@@ -30,11 +29,6 @@ from annotator.formats.spacy_docbin import msgpack_encoders_read_once
 OUT = Path(__file__).resolve().parent / "out"
 CURATOR = "bench"
 SPANS = 30
-_ENTITY = re.compile(
-    "|".join(re.escape(x) for x in sorted([*PEOPLE, *ORGS, *PLACES], key=len, reverse=True))
-)
-_FIGURE = re.compile(r"(?:US)?\$[\d.,]+(?: billion|bn)?|\d+(?:\.\d+)?%|€[\d.]+ million")
-_LABEL = {**{p: "PERSON" for p in PEOPLE}, **{o: "ORG" for o in ORGS}, **{g: "GPE" for g in PLACES}}
 
 
 def build(path: Path, n: int, words: int) -> None:
@@ -49,9 +43,9 @@ def build(path: Path, n: int, words: int) -> None:
     rows = []
     for doc_id, doc in zip(ids, docs, strict=True):
         found = []
-        for m in _ENTITY.finditer(doc.text):
-            found.append((doc_id, CURATOR, "ents", m.start(), m.end(), _LABEL[m.group()], "{}"))
-        for m in _FIGURE.finditer(doc.text):
+        for m in ENTITY.finditer(doc.text):
+            found.append((doc_id, CURATOR, "ents", m.start(), m.end(), LABEL[m.group()], "{}"))
+        for m in FIGURE.finditer(doc.text):
             kind = "percent" if m.group().endswith("%") else "money"
             attrs = {"kind": kind, "value": 1.0, "unit": "USD", "metric": "trade", "subjects": []}
             found.append((doc_id, CURATOR, "figures", m.start(), m.end(), kind, json.dumps(attrs)))
@@ -106,7 +100,9 @@ def main() -> None:
         t = time.perf_counter()
         report = export_spacy(store, Path(tmp) / "ours.spacy", CURATOR)
         ours_s = time.perf_counter() - t
-        size = (Path(tmp) / "ours.spacy").stat().st_size
+        out = Path(tmp) / "ours.spacy"  # a folder of shards above SHARD_DOCS documents
+        files = [out] if out.is_file() else list(out.iterdir())
+        size = sum(f.stat().st_size for f in files)
     print(
         json.dumps(
             {

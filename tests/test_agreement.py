@@ -122,10 +122,13 @@ def test_real_data_through_annotator_import(tmp_path: Path) -> None:
     db = tmp_path / "ls.db"
     tasks = flattened_ls_tasks(tmp_path / "tasks.json")
     result = CliRunner().invoke(main, ["import", str(tasks), "--db", str(db)])
-    # spans with white space at an edge are reported by the importer, the rest kept
+    # spans with white space at an edge are reported by the importer, the rest kept; a
+    # note that lost a span is not marked done for its curator, so fewer notes compare
     assert result.exit_code == 3 and "white space at an edge" in result.stderr
     with Store(db) as store:
-        assert check_against_references(store, ["ls-user-3", "ls-user-6"]) == 10
+        (pair,) = agreement(store, ["ls-user-3", "ls-user-6"]).pairs
+        assert pair.documents == 1
+        assert check_against_references(store, ["ls-user-3", "ls-user-6"]) == 8
 
 
 def test_three_curators_on_the_seeds_equal_the_references(seeded_store: Store) -> None:

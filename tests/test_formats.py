@@ -151,6 +151,10 @@ def test_prodigy_answers_sessions_and_bad_spans(store: Store, tmp_path: Path) ->
     doc = store.document_id_for_text(text)
     assert doc is not None
     assert [a.label for a in store.annotations(doc, "news-carol")] == ["GPE"]
+    # three of carol's spans did not land: her document is not finished
+    assert store.status(doc, "news-carol") == "in_progress"
+    assert store.status(doc, "news-alice") == "done"
+    assert (report.done, report.unfinished) == (1, 1)
     assert [a.origin for a in store.annotations(doc, "news-alice")] == ["imported"]
     rejected_doc = store.document_id_for_text("Rejected text.")
     assert rejected_doc and store.annotations(rejected_doc, "news-bob") == []
@@ -351,7 +355,7 @@ def test_cli_import_and_export_every_format(tmp_path: Path, data_dir: Path) -> N
     assert result.exit_code == 3  # the event annotations are reported
     assert result.stdout.strip() == (
         "imported 3 new documents, 0 already in the project; 32 annotations added for eve, "
-        "0 already there; rejected 2"
+        "0 already there; 3 documents marked done; rejected 2"
     )
     for fmt, name in [("spacy", "o.spacy"), ("jsonl", "o.jsonl"), ("doccano", "d.jsonl"),
                       ("labelstudio", "ls.json"), ("brat", "b"), ("conll", "c.conll"),
@@ -371,7 +375,8 @@ def test_cli_import_and_export_every_format(tmp_path: Path, data_dir: Path) -> N
     assert nothing.exit_code == 1
     assert nothing.stderr == (
         "Error: nothing to export: @gold has marked no documents done "
-        "(use --include-unfinished to export work in progress)\n"
+        "(use --include-unfinished to export work in progress). Finished work is there "
+        "from: eve (3 done); choose with --annotator NAME\n"
     )
 
 
@@ -387,7 +392,7 @@ def test_cli_import_detects_formats_and_articles_keeps_the_old_way(
     assert auto.exit_code == 0, auto.output
     assert auto.stdout == (
         "imported 0 new documents, 3 already in the project; 4 annotations added for d, "
-        "0 already there; rejected 0\n"
+        "0 already there; 3 documents marked done; rejected 0\n"
     )
     with Store(db) as store:
         assert len(store.doc_ids_with_status("d", "done")) == 3

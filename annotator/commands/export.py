@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import click
 
 from annotator.cli import _Progress, annotator_option, db_option, project
 from annotator.core.model import GOLD
+
+SHARD_DOCS = 2000  # annotator.core.export.SHARD_DOCS, without importing it for --help
 
 
 def _selection(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,6 +62,19 @@ def export() -> None:
     "--model",
     help="Tokenise with this spaCy pipeline's tokenizer (default: spacy.blank('en')).",
 )
+@click.option(
+    "--shard-size",
+    "shard_docs",
+    type=click.IntRange(min=1),
+    default=SHARD_DOCS,
+    show_default=True,
+    help="Documents per DocBin. An export of more documents (per part, with "
+    "--dev-fraction) writes OUT as a folder of .spacy shards, which `spacy train` reads "
+    "like one file; memory stays flat.",
+)
+@click.option(
+    "--shards", is_flag=True, help="Write OUT as a folder of shards even when one would do."
+)
 def spacy_cmd(
     out: Path,
     db: str,
@@ -69,48 +85,76 @@ def spacy_cmd(
     dev_fraction: float | None,
     seed: int,
     model: str | None,
+    shard_docs: int,
+    shards: bool,
 ) -> None:
     """Export a spaCy DocBin (.spacy) ready for `spacy train`.
 
     doc.ents holds the entities (kb_id_ where linked), doc.spans["figures"] the
     figures, with their attributes in doc.user_data. Overlapping entities go to
     doc.spans["ents_overlapping"]; every span that needed attention is listed on
-    stderr as `doc ID: ...`.
+    stderr as `doc ID: ...`. Large exports become a folder OUT/ of numbered .spacy
+    shards (see --shard-size); pass the folder to `spacy train --paths.train OUT`.
     """
     from annotator.core.export import export_spacy
 
+    with project(db) as store, _progress() as on_progress:
+        report = export_spacy(
+            store,
+            out,
+            _curator(annotator, gold),
+            include_unfinished=include_unfinished,
+            dev_fraction=dev_fraction,
+            seed=seed,
+            force=force,
+            model=model,
+            shard_docs=shard_docs,
+            shards=shards,
+            on_progress=on_progress,
+        )
+    _report(report)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
     progress = _Progress()
 
     def on_progress(done: int, total: int) -> None:
         progress.show(f"{done}/{total} documents")
 
-    with project(db) as store:
-        try:
-            report = export_spacy(
-                store,
-                out,
-                _curator(annotator, gold),
-                include_unfinished=include_unfinished,
-                dev_fraction=dev_fraction,
-                seed=seed,
-                force=force,
-                model=model,
-                on_progress=on_progress,
-            )
-        finally:
-            progress.done()
-    _report(report)
+    try:
+        yield on_progress
+    finally:
+        progress.done()
 
 
-def _format_command(fmt: str, help_text: str) -> click.Command:
+def _format_command(
+    fmt: str,
+    help_text: str,
+    extra: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+) -> click.Command:
     @click.argument("out", type=click.Path(path_type=Path))
     @_selection
     def command(
-        out: Path, db: str, annotator: str, gold: bool, include_unfinished: bool, force: bool
+        out: Path,
+        db: str,
+        annotator: str,
+        gold: bool,
+        include_unfinished: bool,
+        force: bool,
+        **options: Any,
     ) -> None:
-        from annotator.core.export import export_format
+        from annotator.core.export import ExportError, export_format
 
-        with project(db) as store:
+        with project(db) as store, _progress() as on_progress:
+            model = options.pop("model", None)
+            if model:
+                from annotator.formats.tokens import model_language
+
+                try:
+                    options["lang"] = model_language(model)
+                except OSError as exc:
+                    raise ExportError(f"cannot read the pipeline {model!r}: {exc}") from exc
             report = export_format(
                 store,
                 fmt,
@@ -118,39 +162,80 @@ def _format_command(fmt: str, help_text: str) -> click.Command:
                 _curator(annotator, gold),
                 include_unfinished=include_unfinished,
                 force=force,
+                on_progress=on_progress,
+                **options,
             )
         _report(report)
 
     command.__doc__ = help_text
+    if extra:
+        command = extra(command)
     return export.command(fmt)(command)
+
+
+def _tokens_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--model",
+        help="Tokenise with a blank spaCy pipeline of this pipeline's language (read from "
+        "its meta.json; default: English).",
+    )(f)
 
 
 _format_command(
     "jsonl",
     "Export Prodigy-compatible JSONL (text, tokens, spans with token_start/token_end, "
-    'answer "accept"), one task per document; `prodigy db-in` reads it.',
+    'answer "accept"), one task per document; `prodigy db-in` reads it. The curator is '
+    "_annotator_id and _session_id.",
+    _tokens_option,
 )
-_format_command("prodigy", "The same as `export jsonl`: Prodigy's JSONL.")
+_format_command("prodigy", "The same as `export jsonl`: Prodigy's JSONL.", _tokens_option)
 _format_command(
     "doccano",
-    'Export doccano JSONL: {"text", "entities": [{id, start_offset, end_offset, label}], '
-    '"relations": [...]}, one line per document.',
+    "Export doccano JSONL, one line per document, in doccano's own layouts.\n\n"
+    'labels (default when no span has relations): {"text", "label": [[start, end, '
+    'LABEL], ...], "meta"}. Upload it to a Sequence Labeling project as JSONL with '
+    'Column Data "text" and Column Label "label".\n\n'
+    'relations (default when some span has relations): {"text", "entities": [{id, '
+    'start_offset, end_offset, label}], "relations": [{id, from_id, to_id, type}], '
+    '"meta"}. Upload it to a Sequence Labeling project with "Use relation labeling" '
+    'on, as "JSONL (Relation)".\n\nThe curator and document id are in meta.',
+    lambda f: click.option(
+        "--layout",
+        type=click.Choice(["auto", "labels", "relations"]),
+        default="auto",
+        show_default=True,
+        help="Which doccano layout (auto: relations when a span has relations).",
+    )(f),
 )
 _format_command(
     "labelstudio",
     "Export a Label Studio JSON list of tasks, one annotation per task with `labels` and "
-    "`relation` results (offsets in code points).",
+    "`relation` results (offsets in code points), for a project whose labeling config "
+    'has <Labels name="label" toName="text"> over <Text name="text" value="$text">. '
+    "The curator's name is in each task's meta.curator. Label Studio refuses the whole "
+    "import when completed_by names anyone but one of its users, so it is left out (the "
+    "importing user gets the annotations) unless --user-email is given.",
+    lambda f: click.option(
+        "--user-email",
+        "email",
+        metavar="EMAIL",
+        help="Write completed_by as this Label Studio user's e-mail (the user must exist "
+        "in Label Studio).",
+    )(f),
 )
 _format_command(
     "brat",
     "Export brat standoff into the folder OUT: NNNNNN.txt + .ann per document (T, N for "
-    "kb ids, R for relations) and an annotation.conf listing the labels.",
+    "kb ids, R for relations; an empty .ann for a document without spans) and an "
+    "annotation.conf listing the labels. The folder is written fresh and put in place "
+    "at the end.",
 )
 _format_command(
     "conll",
     "Export CoNLL-2003 style IOB2 (token and tag per line, blank line between sentences, "
     "-DOCSTART- between documents). Figures are not written; overlapping entities lose "
     "the shorter one (listed on stderr).",
+    _tokens_option,
 )
 
 

@@ -33,19 +33,19 @@ class ImportReport:
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
     """Files named, and files of a known type inside folders named (recursively, in name
-    order, hidden files left out)."""
+    order, hidden files left out). Broken symbolic links are reported, not skipped."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in EXTENSIONS
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                ):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in EXTENSIONS and is_broken_link(child):
+                    yield missing(child)
+                elif child.is_file() and child.suffix.lower() in EXTENSIONS:
                     yield child
         elif not path.exists():
-            yield Rejection(str(path), 0, "no such file or folder")
+            yield missing(path)
         elif path.suffix.lower() not in EXTENSIONS:
             yield Rejection(
                 path.name,
@@ -55,6 +55,17 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
             )
         else:
             yield path
+
+
+def is_broken_link(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
+
+
+def missing(path: Path) -> Rejection:
+    """The report for a path that names nothing: a broken link says where it points."""
+    if path.is_symlink():
+        return Rejection(str(path), 0, f"broken symbolic link (to {path.readlink()}); not read")
+    return Rejection(str(path), 0, "no such file or folder")
 
 
 def read_items(path: Path, text_column: str = "text") -> Iterator[Item]:
@@ -132,13 +143,16 @@ def split_by_format(
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(
+            visible = [
                 p
-                for p in path.rglob("*")
-                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(path).parts)
-            )
+                for p in sorted(path.rglob("*"))
+                if not any(x.startswith(".") for x in p.relative_to(path).parts)
+            ]
+            files = [p for p in visible if p.is_file()]
             anns = [p for p in files if p.suffix.lower() == ".ann"]
             if fmt == "brat" or (fmt == "auto" and anns):
+                # broken links go to the article reader, which reports them
+                articles += [p for p in visible if is_broken_link(p)]
                 annotated += [(p, "brat") for p in anns]
                 if fmt == "auto":
                     articles += [
@@ -150,6 +164,7 @@ def split_by_format(
             elif fmt == "auto":
                 articles.append(path)
             else:
+                articles += [p for p in visible if is_broken_link(p)]
                 annotated += [(p, fmt) for p in files]
             continue
         if fmt == "auto":

@@ -2,24 +2,43 @@
 of the project (or imported as a new one) and its spans become the curator's
 annotations, with origin "imported".
 
-Each record is one transaction: a record is imported whole or not at all, and every
-good record is kept whatever happens to the others. Spans already there (same layer,
-offsets and label for that curator) are not added twice, so importing a file again
-changes nothing. Documents that receive a record are marked done for its curator (they
-were finished in the other tool) unless the curator already has a status for them other
-than open or in progress.
+Records are written in batches: one transaction per batch of `BATCH` records (fewer when
+they carry many spans) holding the new documents, the annotations (one `executemany`),
+the statuses and one event per record. A batch is written whole or not at all, so an
+import killed at any point keeps whole batches only, and running it again completes it:
+documents are matched by text and spans already there (same layer, offsets and label
+for that curator) are not added twice. Should a batch fail on a record no check caught,
+its records are written one by one and only that record is reported. Every check of
+`Store.add_annotation` is made first, in Python (layer, label, offsets), and a bad span
+is reported as `FILE:LINE: reason`.
+
+A document that receives a record is marked done for its curator (the work was
+finished in the other tool) unless the curator already has a status for it other than
+open or in progress, and only when every span of the record landed: a record with
+rejected spans leaves the document in progress, so an export of finished work never
+misses spans the file had.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from annotator.core.store import InvalidSpan, NewDocument, Store
+from annotator.core.model import LAYERS, label_problem
+from annotator.core.store import INDEX_NEW_DOCUMENTS, InvalidSpan, Store
 from annotator.formats.records import Rejection
 from annotator.formats.spans import AnnotatedText, Item, attach_relations
+
+# Records per transaction, and the most spans one batch gathers before it is written.
+BATCH = 1000
+BATCH_SPANS = 40_000
+_CHUNK = 500  # parameters per IN (...) query
 
 FORMATS = ("prodigy", "doccano", "labelstudio", "brat", "conll", "spacy")
 
@@ -42,6 +61,8 @@ class AnnotationImportReport:
     documents_matched: int = 0
     spans_added: int = 0
     spans_existing: int = 0
+    done: int = 0  # documents marked done for their curator by this import
+    unfinished: int = 0  # accepted records with rejected spans: left in progress
     answers: Counter[str] = field(default_factory=Counter)
     curators: set[str] = field(default_factory=set)
     rejected: list[Rejection] = field(default_factory=list)
@@ -58,6 +79,15 @@ class AnnotationImportReport:
             parts.append(
                 f"{self.answers['reject']} rejected and {self.answers['ignore']} ignored "
                 "tasks imported as text only"
+            )
+        if self.done or self.unfinished:
+            parts.append(
+                f"{self.done} documents marked done"
+                + (
+                    f", {self.unfinished} left in progress as some of their spans were rejected"
+                    if self.unfinished
+                    else ""
+                )
             )
         parts.append(f"rejected {len(self.rejected)}")
         return "; ".join(parts)
@@ -77,20 +107,15 @@ def detect_format(path: Path) -> str | None:
 
 
 def _sniff_jsonl(path: Path) -> str | None:
-    import json
+    from annotator.formats.jsonlines import read_objects
 
     try:
-        with path.open("rb") as f:
-            for raw in f:
-                if raw.strip():
-                    obj = json.loads(raw.decode("utf-8-sig"))
-                    break
-            else:
-                return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        first = next(iter(read_objects(path)), None)
+    except OSError:
         return None
-    if not isinstance(obj, dict):
+    if first is None or isinstance(first, Rejection):
         return None
+    obj = first[1]
     if any(k in obj for k in ("answer", "_input_hash", "_task_hash", "_session_id")):
         return "prodigy"
     if isinstance(obj.get("spans"), list) and isinstance(obj.get("tokens"), list):
@@ -115,7 +140,9 @@ def read_annotated(path: Path, fmt: str) -> Iterator[Item]:
         "spacy": spacy_docbin.docbin_to_annotated,
     }
     if not path.exists():
-        yield Rejection(str(path), 0, "no such file or folder")
+        from annotator.core.importer import missing
+
+        yield missing(path)
         return
     try:
         yield from readers[fmt](path)
@@ -131,70 +158,280 @@ def import_annotated(
     fallback: str,
     report: AnnotationImportReport | None = None,
     mark_done: bool = True,
+    batch_size: int = BATCH,
+    on_progress: Callable[[AnnotationImportReport], None] | None = None,
 ) -> AnnotationImportReport:
-    """Store the records' texts and spans. `annotator` files everything under one
-    curator; otherwise each record's own curator is used, or `fallback` when it names
-    none."""
+    """Store the records' texts and spans, a batch at a time. `annotator` files
+    everything under one curator; otherwise each record's own curator is used, or
+    `fallback` when it names none."""
     report = report or AnnotationImportReport()
+    # Rejections wait in the batch too, so the report lists everything in file order.
+    batch: list[_Entry] = []
+    n_spans = 0
     for item in items:
         if isinstance(item, Rejection):
-            report.rejected.append(item)
+            batch.append(item)
             continue
-        report.rejected.extend(item.problems)
-        curator = annotator or item.curator or fallback
-        try:
-            _import_one(store, item, curator, report, mark_done)
-        except (InvalidSpan, ValueError) as exc:
-            report.rejected.append(Rejection(item.source, 0, f"not imported: {exc}"))
+        batch.append((item, annotator or item.curator or fallback))
+        n_spans += len(item.spans)
+        if len(batch) >= batch_size or n_spans >= BATCH_SPANS:
+            _write(store, batch, report, mark_done)
+            batch, n_spans = [], 0
+            if on_progress:
+                on_progress(report)
+    if batch:
+        _write(store, batch, report, mark_done)
+        if on_progress:
+            on_progress(report)
     return report
 
 
-def _import_one(
+_Entry = tuple[AnnotatedText, str] | Rejection
+
+
+def _write(
     store: Store,
-    item: AnnotatedText,
-    curator: str,
+    batch: list[_Entry],
     report: AnnotationImportReport,
     mark_done: bool,
 ) -> None:
-    counts = Counter[str]()
-    with store.transaction():
-        doc_id = store.document_id_for_text(item.text)
-        if doc_id is None:
-            (doc_id,) = store.add_documents(
-                [NewDocument(item.text, item.title, item.date, item.source, item.meta)]
+    """Write a batch in one transaction; should it fail, each record in its own."""
+    try:
+        _write_batch(store, batch, mark_done).add_to(report)
+    except (sqlite3.IntegrityError, InvalidSpan, ValueError) as exc:
+        if len(batch) == 1:
+            entry = batch[0]
+            if not isinstance(entry, Rejection):
+                report.rejected.append(entry[0].rejection(f"not imported: {exc}"))
+            return
+        for one in batch:
+            _write(store, [one], report, mark_done)
+
+
+@dataclass
+class _Written:
+    """What one batch wrote, added to the report once it is committed."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)
+    curators: set[str] = field(default_factory=set)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def add_to(self, report: AnnotationImportReport) -> None:
+        c = self.counts
+        report.documents_new += c["new"]
+        report.documents_matched += c["matched"]
+        report.spans_added += c["added"]
+        report.spans_existing += c["existing"]
+        report.done += c["done"]
+        report.unfinished += c["unfinished"]
+        report.answers.update(self.answers)
+        report.curators |= self.curators
+        report.rejected += self.rejected
+
+
+@lru_cache(maxsize=4096)
+def _label_problem(label: str) -> str | None:
+    return label_problem(label) or _unicode_problem(label)
+
+
+def _unicode_problem(value: str) -> str | None:
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{value!r} holds a lone surrogate, which is not valid Unicode"
+    return None
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "{}"
+
+
+def _span_row(item: AnnotatedText, doc_id: int, curator: str, s: Any) -> tuple[Any, ...] | str:
+    """The annotations row of a span, or why it cannot be stored."""
+    if s.layer not in LAYERS:
+        return f"span {s.start}-{s.end}: unknown layer {s.layer!r}"
+    problem = (
+        _label_problem(s.label) if isinstance(s.label, str) else f"label {s.label!r} is not text"
+    )
+    if problem:
+        return f"span {s.start}-{s.end}: {problem}"
+    if not (type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= len(item.text)):
+        return (
+            f"span {s.start!r}-{s.end!r} {s.label} does not fit the text (length {len(item.text)})"
+        )
+    if s.kb_id is not None and (not isinstance(s.kb_id, str) or _unicode_problem(s.kb_id)):
+        return f"span {s.start}-{s.end} {s.label}: kb id {s.kb_id!r} cannot be stored"
+    attrs = _json(s.attrs)
+    if _unicode_problem(attrs):
+        return f"span {s.start}-{s.end} {s.label}: its attributes hold a lone surrogate"
+    return (doc_id, curator, s.layer, s.start, s.end, s.label, s.kb_id, attrs, "imported")
+
+
+def _record_problem(item: AnnotatedText, meta_json: str) -> str | None:
+    for what, value in (("text", item.text), ("title", item.title), ("meta", meta_json)):
+        if _unicode_problem(value):
+            return f"{what} holds a lone surrogate, which is not valid Unicode"
+    if item.date is not None and _unicode_problem(item.date):
+        return "date holds a lone surrogate, which is not valid Unicode"
+    return None
+
+
+def _in_chunks(
+    conn: sqlite3.Connection, sql: str, values: Sequence[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of `sql` (with one `{}` for a list of ?) for every chunk of `values`."""
+    for i in range(0, len(values), _CHUNK):
+        chunk = values[i : i + _CHUNK]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+
+def _write_batch(store: Store, batch: list[_Entry], mark_done: bool) -> _Written:
+    from annotator.core.store import content_hash
+
+    out = _Written()
+    # item, curator, hash, meta; or a rejection, in file order
+    good: list[tuple[AnnotatedText, str, str, str] | Rejection] = []
+    for entry in batch:
+        if isinstance(entry, Rejection):
+            good.append(entry)
+            continue
+        item, curator = entry
+        meta = _json(item.meta)
+        problem = _record_problem(item, meta)
+        if _unicode_problem(curator):
+            problem = "its curator's name holds a lone surrogate"
+        if problem:
+            good.append(item.rejection(f"not imported: {problem}"))
+            continue
+        good.append((item, curator, content_hash(item.text), meta))
+    records = [g for g in good if not isinstance(g, Rejection)]
+    with store.transaction() as conn:
+        ids = dict(
+            (h, i)
+            for i, h in _in_chunks(
+                conn,
+                "SELECT id, hash FROM documents WHERE hash IN ({})",
+                list({g[2] for g in records}),
             )
-            counts["new"] += 1
-        else:
-            counts["matched"] += 1
-        if item.answer == "accept":
-            existing = {
-                (a.layer, a.start, a.end, a.label) for a in store.annotations(doc_id, curator)
-            }
-            for s in attach_relations(item.spans, item.relations):
-                key = (s.layer, s.start, s.end, s.label)
-                if key in existing:
-                    counts["existing"] += 1
-                    continue
-                existing.add(key)
-                store.add_annotation(
-                    doc_id,
-                    curator,
-                    s.layer,
-                    s.start,
-                    s.end,
-                    s.label,
-                    "imported",
-                    kb_id=s.kb_id,
-                    attrs=s.attrs,
+        )
+        matched = set(ids.values())
+        fresh: dict[str, tuple[Any, ...]] = {}
+        for item, _, h, meta in records:
+            if h not in ids and h not in fresh:
+                fresh[h] = (item.text, item.title, item.date, item.source, meta, h)
+        if fresh:
+            before = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+            conn.executemany(
+                "INSERT INTO documents (text, title, date, source, meta, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                list(fresh.values()),
+            )
+            conn.execute(INDEX_NEW_DOCUMENTS, (before,))
+            ids.update(
+                (h, i)
+                for i, h in conn.execute("SELECT id, hash FROM documents WHERE id > ?", (before,))
+            )
+        keys: set[tuple[Any, ...]] = set()
+        statuses: dict[tuple[int, str], str] = {}
+        if matched:
+            keys.update(
+                _in_chunks(
+                    conn,
+                    'SELECT doc_id, annotator, layer, start, "end", label FROM annotations '
+                    "WHERE doc_id IN ({})",
+                    sorted(matched),
                 )
-                counts["added"] += 1
-            if mark_done and store.status(doc_id, curator) in ("open", "in_progress"):
-                store.set_status(doc_id, curator, "done")
-    # counted only once the record is committed
-    report.documents_new += counts["new"]
-    report.documents_matched += counts["matched"]
-    report.spans_added += counts["added"]
-    report.spans_existing += counts["existing"]
-    report.answers[item.answer] += 1
-    if item.answer == "accept":
-        report.curators.add(curator)
+            )
+            statuses.update(
+                ((d, a), st)
+                for d, a, st in _in_chunks(
+                    conn, "SELECT doc_id, annotator, status FROM status WHERE doc_id IN ({})",
+                    sorted(matched),
+                )
+            )  # fmt: skip
+        rows: list[tuple[Any, ...]] = []
+        changed: dict[tuple[int, str], str] = {}
+        events: list[tuple[Any, ...]] = []
+        seen_new: set[str] = set()
+        for record in good:
+            if isinstance(record, Rejection):
+                out.rejected.append(record)
+                continue
+            item, curator, h, _ = record
+            doc_id = ids[h]
+            if doc_id in matched or h in seen_new:
+                out.counts["matched"] += 1
+            else:
+                out.counts["new"] += 1
+                seen_new.add(h)
+            out.answers[item.answer] += 1
+            out.rejected += item.problems
+            out.rejected += item.notes
+            if item.answer != "accept":
+                continue
+            out.curators.add(curator)
+            added = existing = 0
+            lost = len(item.problems)
+            for s in attach_relations(item.spans, item.relations):
+                key = (doc_id, curator, s.layer, s.start, s.end, s.label)
+                if key in keys:
+                    existing += 1
+                    continue
+                row = _span_row(item, doc_id, curator, s)
+                if isinstance(row, str):
+                    out.rejected.append(item.rejection(row))
+                    lost += 1
+                    continue
+                keys.add(key)
+                rows.append(row)
+                added += 1
+            out.counts["added"] += added
+            out.counts["existing"] += existing
+            pair = (doc_id, curator)
+            old = changed.get(pair) or statuses.get(pair, "open")
+            new = old
+            if lost:
+                out.counts["unfinished"] += 1
+                if old == "open":
+                    new = "in_progress"
+            elif mark_done and old in ("open", "in_progress"):
+                new = "done"
+                out.counts["done"] += 1
+            elif added and old == "open":
+                new = "in_progress"
+            if new != old:
+                changed[pair] = new
+            events.append(
+                (
+                    curator,
+                    doc_id,
+                    "import",
+                    _json(
+                        {
+                            "source": item.source,
+                            "added": added,
+                            "existing": existing,
+                            "rejected": lost,
+                            "status": new,
+                        }
+                    ),
+                )
+            )
+        conn.executemany(
+            'INSERT INTO annotations (doc_id, annotator, layer, start, "end", label, kb_id, '
+            "attrs, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO status (doc_id, annotator, status) VALUES (?, ?, ?) "
+            "ON CONFLICT (doc_id, annotator) DO UPDATE SET status = excluded.status, "
+            "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            [(d, a, st) for (d, a), st in changed.items()],
+        )
+        conn.executemany(
+            "INSERT INTO events (annotator, doc_id, action, payload) VALUES (?, ?, ?, ?)", events
+        )
+    return out

@@ -16,28 +16,49 @@ brat names no curator (use `--annotator`).
 
 Writing into a folder: `NNNNNN.txt` (the document id) and `.ann` per document, T lines
 for entities and figures, N lines for kb ids, R lines for relations, the attributes of
-a span as a JSON AnnotatorNotes line, and an `annotation.conf` listing the labels.
+a span as a JSON AnnotatorNotes line, and an `annotation.conf` listing the labels. A
+document without spans gets an empty `.ann` (brat reads a lone line break as a broken
+line). Nothing from the data can break a line apart: the covered text of a span is
+written with tabs and line breaks as spaces (as brat itself writes them), notes escape
+every line separator, and a type name with white space in it (brat's types are single
+words) is written with `_` for each space and listed.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.records import Rejection, first_line_title
+from annotator.formats.records import Rejection, decode_text, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,
     Relation,
+    kb_id_problem,
+    relation_label_problem,
     relations_from_attrs,
     span_problem,
 )
 
 _OFFSETS = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
+# Everything that ends a line for some reader (str.splitlines, universal newlines), and
+# the tab that separates brat's fields.
+_BREAKS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_FLAT = str.maketrans(dict.fromkeys(_BREAKS, " "))
+_ESCAPE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def flat(text: str) -> str:
+    """A span's covered text as a brat line holds it: breaks and tabs as spaces."""
+    return text.translate(_FLAT)
+
+
+def _type_name(label: str) -> str:
+    return "_".join(label.split())
 
 
 def event_types(conf: Path) -> set[str]:
@@ -75,12 +96,16 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
     if not txt_path.is_file():
         yield Rejection(name, 0, f"no text file {txt_path.name} beside it")
         return
-    try:
-        text = txt_path.read_bytes().decode("utf-8")
-        ann_lines = ann_path.read_bytes().decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        yield Rejection(name, 0, "not valid UTF-8; save the files as UTF-8")
+    text = decode_text(txt_path.name, txt_path.read_bytes())
+    if isinstance(text, Rejection):
+        yield text
         return
+    ann_text = ann_path.read_bytes()
+    ann = decode_text(name, ann_text, "brat standoff") if ann_text else ""
+    if isinstance(ann, Rejection):
+        yield ann
+        return
+    ann_lines = ann.split("\n")
     if not text.strip():
         yield Rejection(txt_path.name, 1, "empty text")
         return
@@ -102,7 +127,7 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
         line = line.rstrip("\r")
         if not line.strip():
             continue
-        fields = line.split("\t")
+        fields = line.split("\t", 2)
         ident = fields[0]
         kind = ident[:1]
         if kind == "T":
@@ -125,7 +150,7 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
                 continue
             start, end = (int(x) for x in offsets.split())
             expected = fields[2] if len(fields) > 2 else None
-            if expected is not None and text[start:end].replace("\n", " ") == expected:
+            if expected is not None and flat(text[start:end]) == flat(expected):
                 expected = None  # brat writes line breaks inside a span as spaces
             reason = span_problem(text, start, end, label, expected)
             if reason:
@@ -137,6 +162,10 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
             parts = fields[1].split() if len(fields) > 1 else []
             if len(parts) != 3:
                 problem(number, f"{ident}: expected 'ID<TAB>Reference T1 DB:ID<TAB>TEXT'")
+                continue
+            reason = kb_id_problem(parts[2])
+            if reason:
+                problem(number, f"{ident}: {reason}")
                 continue
             kb[parts[1]] = parts[2]
         elif kind in ("A", "M"):
@@ -163,11 +192,18 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
             if len(parts) != 3:
                 problem(number, f"{ident}: expected 'ID<TAB>TYPE Arg1:T1 Arg2:T2'")
                 continue
+            reason = relation_label_problem(parts[0])
+            if reason:
+                problem(number, f"{ident}: {reason}")
+                continue
             pending.append(
                 (number, parts[0], parts[1].partition(":")[2], parts[2].partition(":")[2])
             )
         elif kind == "*":
             parts = fields[1].split() if len(fields) > 1 else []
+            if len(parts) < 3:
+                problem(number, f"{ident}: expected 'ID<TAB>TYPE T1 T2 ...'")
+                continue
             pending += [(number, parts[0], parts[1], other) for other in parts[2:]]
         elif kind == "E":
             skipped_events += 1
@@ -192,43 +228,80 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
                 skipped_events += 1
             continue
         item.relations.append(Relation(index[head], index[child], label))
-    if skipped_events:
-        problem(
-            0,
-            f"{skipped_events} event annotations (E lines, their triggers and what points "
-            "at them) are not imported: the project has no event layer",
+    if skipped_events:  # a note, not a problem: the entities of the file all landed
+        item.notes.append(
+            Rejection(
+                name,
+                0,
+                f"{skipped_events} event annotations (E lines, their triggers and what points "
+                "at them) are not imported: the project has no event layer",
+            )
         )
     yield item
 
 
-def write_brat(items: Sequence[AnnotatedText], folder: Path) -> list[str]:
+def annotated_to_ann(item: AnnotatedText) -> tuple[str, set[str], set[str], list[str]]:
+    """One document's `.ann` text, the entity and relation types it uses, and what had
+    to be changed to fit brat."""
     labels: set[str] = set()
     relation_labels: set[str] = set()
+    messages: list[str] = []
+    lines: list[str] = []
+    ids: list[str] = []
+    n_note = 0
+    for n, s in enumerate(item.spans, start=1):
+        ident = f"T{n}"
+        ids.append(ident)
+        label = _type_name(s.label)
+        if label != s.label:
+            messages.append(
+                f"doc {item.doc_id}: label {s.label!r} holds white space, which brat's type "
+                f"names cannot; written as {label!r}"
+            )
+        labels.add(label)
+        covered = flat(item.text[s.start : s.end])
+        lines.append(f"{ident}\t{label} {s.start} {s.end}\t{covered}")
+        if s.kb_id:
+            if kb_id_problem(s.kb_id):
+                messages.append(
+                    f"doc {item.doc_id}: kb id {s.kb_id!r} of {ident} holds white space; "
+                    "not written"
+                )
+            else:
+                lines.append(f"N{n}\tReference {ident} {s.kb_id}\t{covered}")
+        rest = {k: v for k, v in s.attrs.items() if k != "relations"}
+        if rest:
+            n_note += 1
+            note = json.dumps(rest, ensure_ascii=False, sort_keys=True).translate(_ESCAPE)
+            lines.append(f"#{n_note}\tAnnotatorNotes {ident}\t{note}")
+    for n, rel in enumerate(relations_from_attrs(item.spans), start=1):
+        rel_label = _type_name(rel.label) or "Related"
+        if rel_label != rel.label:
+            messages.append(
+                f"doc {item.doc_id}: relation label {rel.label!r} is not one word; "
+                f"written as {rel_label!r}"
+            )
+        relation_labels.add(rel_label)
+        lines.append(f"R{n}\t{rel_label} Arg1:{ids[rel.head]} Arg2:{ids[rel.child]}\t")
+    return "".join(line + "\n" for line in lines), labels, relation_labels, messages
+
+
+def write_brat(items: Iterable[AnnotatedText], folder: Path) -> list[str]:
+    """Write every document into `folder` (which the caller makes fresh), then the
+    annotation.conf; returns what had to be changed to fit brat."""
+    labels: set[str] = set()
+    relation_labels: set[str] = set()
+    messages: list[str] = []
     for item in items:
         stem = f"{item.doc_id:06d}" if item.doc_id is not None else f"doc{id(item)}"
-        lines: list[str] = []
-        ids: list[str] = []
-        n_note = 0
-        for n, s in enumerate(item.spans, start=1):
-            ident = f"T{n}"
-            ids.append(ident)
-            labels.add(s.label)
-            covered = item.text[s.start : s.end].replace("\n", " ")
-            lines.append(f"{ident}\t{s.label} {s.start} {s.end}\t{covered}")
-            if s.kb_id:
-                lines.append(f"N{n}\tReference {ident} {s.kb_id}\t{covered}")
-            rest = {k: v for k, v in s.attrs.items() if k != "relations"}
-            if rest:
-                n_note += 1
-                note = json.dumps(rest, ensure_ascii=False, sort_keys=True)
-                lines.append(f"#{n_note}\tAnnotatorNotes {ident}\t{note}")
-        for n, rel in enumerate(relations_from_attrs(item.spans), start=1):
-            relation_labels.add(rel.label)
-            lines.append(f"R{n}\t{rel.label} Arg1:{ids[rel.head]} Arg2:{ids[rel.child]}\t")
+        ann, doc_labels, doc_relations, doc_messages = annotated_to_ann(item)
+        labels |= doc_labels
+        relation_labels |= doc_relations
+        messages += doc_messages
         (folder / f"{stem}.txt").write_bytes(item.text.encode("utf-8"))
-        (folder / f"{stem}.ann").write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+        (folder / f"{stem}.ann").write_bytes(ann.encode("utf-8"))
     conf = ["[entities]", *sorted(labels), "", "[relations]"]
     conf += [f"{r}\tArg1:<ENTITY>, Arg2:<ENTITY>" for r in sorted(relation_labels)]
     conf += ["", "[events]", "", "[attributes]", ""]
     (folder / "annotation.conf").write_text("\n".join(conf), "utf-8")
-    return []
+    return messages

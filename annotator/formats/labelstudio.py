@@ -1,6 +1,8 @@
 """Label Studio's JSON export (a list of tasks), in and out.
 
-Reading: each task's text is `data.text` (else the only string in `data`); each of its
+Reading: a list of tasks (what Label Studio's JSON export writes), one task, or a
+`{"projects": [{"project": ..., "tasks": [...]}]}` bundle of several projects' exports.
+Each task's text is `data.text` (else the only string in `data`); each of its
 `annotations` is one curator's version:
 - `completed_by` is a user id (an int: curator "ls-user-<id>") or a user object (its
   `email`, else `username`, else "ls-user-<id>");
@@ -8,7 +10,7 @@ Reading: each task's text is `data.text` (else the only string in `data`); each 
   label), `relation` results (`from_id`, `to_id`, `labels`) relations;
 - cancelled annotations (`was_cancelled`) give no annotations (counted like Prodigy's
   rejected tasks); `predictions` are model output, not curators' work, and are left
-  out.
+  out; results that are not spans (choices, text areas) are listed and left out.
 
 Offsets: current Label Studio writes code points (the frontend converts since 2022;
 older versions wrote JavaScript string offsets, UTF-16 code units, which differ after an
@@ -16,44 +18,153 @@ emoji: HumanSignal/label-studio#1347). Every result carries `value.text`, so a s
 read as code points when that text matches, else as UTF-16 offsets (converted with
 `OffsetMap`) when that matches, else reported. Writing uses code points with
 `value.text`.
+
+Writing: a JSON list of tasks, one per document, streamed. Label Studio accepts in
+`completed_by` only an existing user's id or e-mail (anything else fails the whole
+import with "Unknown annotator's email"), so it is written only when an e-mail is given
+(`export labelstudio --user-email`); otherwise Label Studio files the annotations under
+the user who imports them. The curator's name is kept in the task's `meta.curator`,
+beside the document's id (`meta.doc_id`) and metadata.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.core.offsets import OffsetMap
-from annotator.formats.records import Rejection, first_line_title
+from annotator.formats.jsonlines import dumps, loads
+from annotator.formats.records import (
+    SNIFF,
+    Rejection,
+    check_head,
+    first_line_title,
+    is_utf16,
+    lone_surrogate,
+    may_hold_surrogates,
+    surrogate_rejection,
+)
 from annotator.formats.spans import (
     AnnotatedText,
     Item,
     Relation,
+    relation_label_problem,
     relations_from_attrs,
     span_problem,
 )
 
+CHUNK = 1 << 20  # characters read at a time from a task list
+
 
 def read_labelstudio(path: Path) -> Iterator[Item]:
     name = path.name
+    with path.open("rb") as f:
+        head = f.read(SNIFF)
+    refused = check_head(name, head, "Label Studio JSON")
+    if refused:
+        yield refused
+        return
+    for number, entry in enumerate(_tasks(path, head), start=1):
+        if isinstance(entry, Rejection):
+            yield entry
+            return
+        task, escaped = entry
+        where = lone_surrogate(task) if escaped else None
+        if where:
+            yield surrogate_rejection(name, number, f"task {number}: {where}")
+            continue
+        try:
+            yield from task_to_annotated(task, name, number)
+        except Exception as exc:  # a task shaped in a way no check foresaw
+            yield Rejection(name, number, f"task {number}: cannot read it ({type(exc).__name__})")
+
+
+def _tasks(path: Path, head: bytes) -> Iterator[tuple[Any, bool] | Rejection]:
+    """The tasks of an export, one at a time: a list is read and decoded a chunk and a
+    task at a time, so memory holds one chunk and one task whatever the file's size. A
+    bundle of projects is read whole. Each task comes with whether its source has a
+    \\u escape that may make a lone surrogate. A malformed file ends in one Rejection at
+    the line of the error."""
+    name = path.name
+    encoding = "utf-16" if is_utf16(head) else "utf-8-sig"
+    decoder = json.JSONDecoder()
+    lines_before = 0  # line breaks in the text already dropped from `buf`
     try:
-        tasks = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        yield Rejection(name, 0, "not valid UTF-8; save the file as UTF-8")
-        return
+        with path.open(encoding=encoding, newline="") as f:
+            buf, eof, pos = f.read(CHUNK), False, 0
+            pos = _skip(buf, pos)
+            if not buf.startswith("[", pos):
+                whole = buf + f.read()
+                escaped = may_hold_surrogates(whole)
+                for task in _bundle(name, loads(whole)):
+                    yield task if isinstance(task, Rejection) else (task, escaped)
+                return
+            pos = _skip(buf, pos + 1)
+            while True:
+                while pos >= len(buf) - 1 and not eof:  # need the next character
+                    more = f.read(CHUNK)
+                    eof = not more
+                    buf += more
+                    pos = _skip(buf, pos)
+                if buf.startswith("]", pos):
+                    if buf[pos + 1 :].strip() or f.read().strip():
+                        raise json.JSONDecodeError("Extra data", buf, pos + 1)
+                    return
+                try:
+                    task, end = decoder.raw_decode(buf, pos)
+                except json.JSONDecodeError:
+                    if eof:
+                        raise
+                    more = f.read(CHUNK)  # the task may go on in the next chunk
+                    eof = not more
+                    lines_before += buf.count("\n", 0, pos)
+                    buf, pos = buf[pos:] + more, 0
+                    continue
+                yield task, may_hold_surrogates(buf[pos:end])
+                pos = _skip(buf, end)
+                while pos >= len(buf) and not eof:
+                    more = f.read(CHUNK)
+                    eof = not more
+                    buf += more
+                    pos = _skip(buf, pos)
+                if buf.startswith(",", pos):
+                    pos = _skip(buf, pos + 1)
+                elif not buf.startswith("]", pos):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", buf, pos)
+                if pos > CHUNK:  # drop what has been read
+                    lines_before += buf.count("\n", 0, pos)
+                    buf, pos = buf[pos:], 0
     except json.JSONDecodeError as exc:
-        yield Rejection(name, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
-        return
-    if isinstance(tasks, dict):
-        tasks = [tasks]
-    if not isinstance(tasks, list):
-        yield Rejection(name, 0, "expected a list of Label Studio tasks")
-        return
-    for number, task in enumerate(tasks, start=1):
-        yield from task_to_annotated(task, name, number)
+        yield Rejection(name, lines_before + exc.lineno, f"malformed JSON: {exc.msg} "
+                        f"(column {exc.colno})")  # fmt: skip
+    except UnicodeDecodeError:
+        yield Rejection(name, lines_before + 1, "not valid UTF-8 (or UTF-16) from here on; "
+                        "save the file as UTF-8")  # fmt: skip
+    except RecursionError:
+        yield Rejection(name, lines_before + 1, "malformed JSON: nested too deeply")
+
+
+def _skip(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _bundle(name: str, whole: Any) -> Iterator[Any]:
+    if isinstance(whole, dict) and isinstance(whole.get("projects"), list):
+        yield from (
+            t
+            for p in whole["projects"]
+            if isinstance(p, dict) and isinstance(p.get("tasks"), list)
+            for t in p["tasks"]
+        )
+    elif isinstance(whole, dict):
+        yield whole
+    else:
+        yield Rejection(name, 1, "expected a list of Label Studio tasks")
 
 
 def _curator(completed_by: Any) -> str | None:
@@ -119,35 +230,41 @@ def task_to_annotated(task: Any, name: str, number: int) -> Iterator[Item]:
         by_id: dict[str, list[int]] = {}
         relations: list[dict[str, Any]] = []
         for r_number, result in enumerate(ann.get("result") or [], start=1):
+            if not isinstance(result, dict):
+                item.problems.append(
+                    Rejection(name, number, f"{a_where} result {r_number}: not an object")
+                )
+                continue
             r_where = f"{a_where} result {result.get('id', r_number)}"
             rtype = result.get("type")
             if rtype == "relation":
                 relations.append(result)
                 continue
             if rtype not in ("labels", "hypertextlabels"):
-                item.problems.append(
+                item.notes.append(
                     Rejection(name, number, f"{r_where}: {rtype} results are not spans; left out")
                 )
                 continue
-            value = result.get("value") or {}
+            value = result.get("value") if isinstance(result.get("value"), dict) else {}
             start, end = value.get("start"), value.get("end")
             expected = value.get("text")
-            labels = value.get("labels") or []
+            labels = value.get("labels") if isinstance(value.get("labels"), list) else []
             if not labels:
                 item.problems.append(Rejection(name, number, f"{r_where}: no label"))
                 continue
-            reason = span_problem(text, start, end, labels[0], expected)
-            if reason and expected is not None and isinstance(start, int) and isinstance(end, int):
+            reason = _labels_problem(text, start, end, labels, expected)
+            legacy = isinstance(start, int) and isinstance(end, int) and isinstance(expected, str)
+            if reason and legacy:
                 converted = _from_utf16(offsets, start, end)
                 if converted and text[converted[0] : converted[1]] == expected:
                     start, end = converted
-                    reason = span_problem(text, start, end, labels[0], expected)
+                    reason = _labels_problem(text, start, end, labels, expected)
             if reason:
                 item.problems.append(Rejection(name, number, f"{r_where}: {reason}"))
                 continue
             for label in labels:
                 by_id.setdefault(str(result.get("id")), []).append(len(item.spans))
-                item.spans.append(SpanDraft(start, end, str(label)))
+                item.spans.append(SpanDraft(start, end, label))
         for rel in relations:
             heads = by_id.get(str(rel.get("from_id")), [])
             children = by_id.get(str(rel.get("to_id")), [])
@@ -162,12 +279,28 @@ def task_to_annotated(task: Any, name: str, number: int) -> Iterator[Item]:
                 )
                 continue
             labels = rel.get("labels") or [""]
+            if not isinstance(labels, list):
+                labels = [labels]
+            bad = next((r for r in map(relation_label_problem, labels) if r), None)
+            if bad:
+                item.problems.append(Rejection(name, number, f"{a_where}: relation: {bad}"))
+                continue
             head, child = heads[0], children[0]
             if rel.get("direction") == "left":
                 head, child = child, head
             for label in labels:
-                item.relations.append(Relation(head, child, str(label)))
+                item.relations.append(Relation(head, child, label))
         yield item
+
+
+def _labels_problem(
+    text: str, start: Any, end: Any, labels: list[Any], expected: Any
+) -> str | None:
+    for label in labels:
+        reason = span_problem(text, start, end, label, expected)
+        if reason:
+            return reason
+    return None
 
 
 def _from_utf16(offsets: OffsetMap, start: int, end: int) -> tuple[int, int] | None:
@@ -177,7 +310,9 @@ def _from_utf16(offsets: OffsetMap, start: int, end: int) -> tuple[int, int] | N
         return None
 
 
-def annotated_to_task(item: AnnotatedText) -> dict[str, Any]:
+def annotated_to_task(item: AnnotatedText, email: str | None = None) -> dict[str, Any]:
+    """One document as a Label Studio task with one annotation; `completed_by` names the
+    Label Studio user with this e-mail when one is given."""
     results: list[dict[str, Any]] = []
     ids = []
     for n, s in enumerate(item.spans):
@@ -208,25 +343,31 @@ def annotated_to_task(item: AnnotatedText) -> dict[str, Any]:
                 "labels": [rel.label] if rel.label else [],
             }
         )
+    annotation: dict[str, Any] = {
+        "id": item.doc_id,
+        "result": results,
+        "was_cancelled": False,
+        "ground_truth": False,
+    }
+    if email:
+        annotation["completed_by"] = {"email": email}
     return {
         "id": item.doc_id,
         "data": {"text": item.text},
-        "meta": item.meta,
-        "annotations": [
-            {
-                "id": item.doc_id,
-                "completed_by": {"email": item.curator},
-                "result": results,
-                "was_cancelled": False,
-                "ground_truth": False,
-            }
-        ],
+        "meta": {**item.meta, "doc_id": item.doc_id, "curator": item.curator},
+        "annotations": [annotation],
         "predictions": [],
     }
 
 
-def write_labelstudio(items: Sequence[AnnotatedText], path: Path) -> list[str]:
-    with path.open("w", encoding="utf-8") as f:
-        json.dump([annotated_to_task(i) for i in items], f, ensure_ascii=False, indent=1)
-        f.write("\n")
+def write_labelstudio(
+    items: Iterable[AnnotatedText], path: Path, email: str | None = None
+) -> list[str]:
+    """A JSON list of tasks, one document at a time."""
+    with path.open("wb") as f:
+        f.write(b"[")
+        for n, item in enumerate(items):
+            f.write(b",\n" if n else b"\n")
+            f.write(dumps(annotated_to_task(item, email)))
+        f.write(b"\n]\n")
     return []

@@ -21,9 +21,9 @@ from annotator.formats.records import (
     Record,
     Rejection,
     check_head,
-    decode_error,
+    decode_text,
     first_line_title,
-    looks_binary,
+    is_utf16,
 )
 
 __all__ = ["Item", "Record", "Rejection", "first_line_title", "read_csv", "read_jsonl", "read_txt"]
@@ -53,26 +53,12 @@ _NOT_META = frozenset(
 )
 
 
-def _decode_text(name: str, data: bytes) -> str | Rejection:
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return Rejection(name, 1, "not valid UTF-16 despite its byte-order mark")
-    if looks_binary(data[:SNIFF]):
-        return Rejection(name, 1, "binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return decode_error(name, data, exc)
-
-
 def read_txt(path: Path) -> Iterator[Item]:
     """One article per file. A leading ` date YYYY-MM-DD ` header goes into `date` (and
     `meta["header"]`) and is not part of the stored text; the first line is the title.
     Everything else is stored verbatim, so offsets count from the end of the header."""
     name = path.name
-    text = _decode_text(name, path.read_bytes())
+    text = decode_text(name, path.read_bytes())
     if isinstance(text, Rejection):
         yield text
         return
@@ -134,16 +120,20 @@ def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
     metadata (`title` and `date` columns also fill those fields)."""
     name = path.name
     with path.open("rb") as fb:
-        refused = check_head(name, fb.read(SNIFF), "CSV")
+        head = fb.read(SNIFF)
+    refused = check_head(name, head, "CSV")
     if refused:
         yield refused
         return
     csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+    # UTF-8 undecodable bytes become surrogates and are reported per row; UTF-16 (with
+    # its byte-order mark) is decoded strictly, and a bad pair stops the file there.
+    encoding, errors = ("utf-16", "strict") if is_utf16(head) else ("utf-8-sig", "surrogateescape")
+    with path.open(encoding=encoding, errors=errors, newline="") as f:
         reader = csv.reader(f)
         try:
             header = next(reader)
-        except csv.Error as exc:
+        except (csv.Error, UnicodeDecodeError) as exc:
             yield Rejection(name, 1, f"malformed CSV header ({exc})")
             return
         if text_column not in header:
@@ -164,6 +154,9 @@ def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
                 break
             except csv.Error as exc:
                 yield Rejection(name, first, f"malformed CSV ({exc})")
+                break
+            except UnicodeDecodeError:
+                yield Rejection(name, first, "not valid UTF-16; the rest of the file is not read")
                 break
             line = reader.line_num
             if not row:

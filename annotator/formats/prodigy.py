@@ -13,35 +13,67 @@ Reading:
   `annotator import --annotator NAME` to file a whole file under one curator.
 - `_input_hash` is kept in the metadata of a new document (and written back on export);
   `meta` becomes document metadata.
+- A file whose first record has none of Prodigy's fields (`answer`, `spans`, `tokens`,
+  `_input_hash`, `_task_hash`, `_session_id`, `_annotator_id`) is not a Prodigy export:
+  it is refused at that line and the rest is not read (a plain articles file would
+  otherwise come in as finished documents without entities).
 
-Writing: one accepted task per document with `tokens` (spaCy's blank English
-tokenizer, cut at span boundaries), `spans` with token indices, `_annotator_id` and
-`_session_id` set to the curator, and figures' attributes under the span's `attrs`.
+Writing: one accepted task per document with `tokens` (a blank spaCy pipeline's
+tokenizer run over a batch of texts, tokens cut at span boundaries), `spans` with token
+indices, `_annotator_id` and `_session_id` set to the curator, and figures' attributes
+under the span's `attrs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.jsonlines import read_objects, text_of, write_lines
 from annotator.formats.records import Rejection, first_line_title
-from annotator.formats.spans import AnnotatedText, Item, span_problem
-from annotator.formats.tokens import token_offsets
+from annotator.formats.spans import AnnotatedText, Item, kb_id_problem, span_problem
+from annotator.formats.tokens import Tokens, tokenized
 
 ANSWERS = ("accept", "reject", "ignore")
+_PRODIGY_FIELDS = (
+    "answer",
+    "spans",
+    "tokens",
+    "_input_hash",
+    "_task_hash",
+    "_session_id",
+    "_annotator_id",
+)
 
 
 def read_prodigy(path: Path) -> Iterator[Item]:
     name = path.name
+    first = True
     for entry in read_objects(path):
         if isinstance(entry, Rejection):
             yield entry
             continue
         number, obj = entry
-        yield task_to_annotated(obj, name, number)
+        if first and not any(k in obj for k in _PRODIGY_FIELDS):
+            yield Rejection(name, number, _not_prodigy(obj))
+            return
+        first = False
+        try:
+            yield task_to_annotated(obj, name, number)
+        except Exception as exc:  # a task shaped in a way no check foresaw
+            yield Rejection(name, number, f"cannot read this task ({type(exc).__name__})")
+
+
+def _not_prodigy(obj: dict[str, Any]) -> str:
+    hint = "; import it as articles with --format articles"
+    if any(k in obj for k in ("label", "entities", "annotations")):
+        hint = "; it looks like doccano's JSONL (use --format doccano)"
+    return (
+        "does not look like Prodigy's JSONL: none of 'answer', 'spans', 'tokens' or "
+        f"Prodigy's hashes{hint}. The rest of the file is not read"
+    )
 
 
 def task_to_annotated(obj: dict[str, Any], name: str, number: int) -> Item:
@@ -87,7 +119,11 @@ def task_to_annotated(obj: dict[str, Any], name: str, number: int) -> Item:
                     Rejection(name, number, where + f"tokens {ts}-{te} outside the task's tokens")
                 )
                 continue
-            tok_start, tok_end = tokens[ts].get("start"), tokens[te].get("end")
+            first_tok, last_tok = tokens[ts], tokens[te]
+            if not isinstance(first_tok, dict) or not isinstance(last_tok, dict):
+                item.problems.append(Rejection(name, number, where + "its tokens are not objects"))
+                continue
+            tok_start, tok_end = first_tok.get("start"), last_tok.get("end")
             if start is None and end is None:
                 start, end = tok_start, tok_end
             elif (start, end) != (tok_start, tok_end):
@@ -105,24 +141,29 @@ def task_to_annotated(obj: dict[str, Any], name: str, number: int) -> Item:
         if problem:
             item.problems.append(Rejection(name, number, where + problem))
             continue
+        kb_id = sp.get("kb_id") or None
+        problem = kb_id_problem(kb_id)
+        if problem:
+            item.problems.append(Rejection(name, number, where + problem))
+            continue
         attrs = sp.get("attrs") if isinstance(sp.get("attrs"), dict) else {}
         layer = sp.get("layer") if sp.get("layer") in ("ents", "figures") else "ents"
-        item.spans.append(
-            SpanDraft(start, end, label, layer=layer, kb_id=sp.get("kb_id") or None, attrs=attrs)
-        )
+        item.spans.append(SpanDraft(start, end, label, layer=layer, kb_id=kb_id, attrs=attrs))
     return item
 
 
-def annotated_to_task(item: AnnotatedText) -> dict[str, Any]:
-    toks = token_offsets(item.text, item.spans)
-    start_index = {s: i for i, (s, _, _) in enumerate(toks)}
-    end_index = {e: i for i, (_, e, _) in enumerate(toks)}
+def annotated_to_task(item: AnnotatedText, toks: Tokens) -> dict[str, Any]:
+    """The Prodigy task of one document, given its tokens (cut at its span boundaries)."""
+    text = item.text
+    starts, ends, spaces = toks
+    start_index = {s: i for i, s in enumerate(starts)}
+    end_index = {e: i for i, e in enumerate(ends)}
     spans: list[dict[str, Any]] = []
     for s in item.spans:
         span: dict[str, Any] = {
             "start": s.start,
             "end": s.end,
-            "text": item.text[s.start : s.end],
+            "text": text[s.start : s.end],
             "label": s.label,
         }
         if s.start in start_index and s.end in end_index:
@@ -136,12 +177,12 @@ def annotated_to_task(item: AnnotatedText) -> dict[str, Any]:
             span["attrs"] = s.attrs
         spans.append(span)
     meta = {k: v for k, v in item.meta.items() if k != "_input_hash"}
-    task: dict[str, Any] = {"text": item.text, "meta": meta}
+    task: dict[str, Any] = {"text": text, "meta": meta}
     if "_input_hash" in item.meta:
         task["_input_hash"] = item.meta["_input_hash"]
     task["tokens"] = [
-        {"text": item.text[s:e], "start": s, "end": e, "id": i, "ws": ws}
-        for i, (s, e, ws) in enumerate(toks)
+        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+        for i, (s, e, ws) in enumerate(zip(starts, ends, spaces, strict=True))
     ]
     task["spans"] = spans
     task["answer"] = "accept"
@@ -151,6 +192,7 @@ def annotated_to_task(item: AnnotatedText) -> dict[str, Any]:
     return task
 
 
-def write_prodigy(items: Sequence[AnnotatedText], path: Path) -> list[str]:
-    write_lines(path, [annotated_to_task(i) for i in items])
+def write_prodigy(items: Iterable[AnnotatedText], path: Path, lang: str = "en") -> list[str]:
+    """Write one accepted task per document, tokenising the texts in batches."""
+    write_lines(path, (annotated_to_task(i, t) for i, t in tokenized(items, lang)))
     return []

@@ -3,7 +3,10 @@
 Readers yield `AnnotatedText` (one record of another tool: a text, its spans, who made
 them) and `Rejection` (a record that cannot be used at all). A record whose text is good
 but some of whose spans are not keeps the good spans; the bad ones are listed in
-`problems` with the file and record, never shifted to fit.
+`problems` with the file and record, never shifted to fit. A record with problems is
+imported but not marked done for its curator: some of their work did not land. What a
+format holds that the project has no place for (brat's events, Label Studio's choices)
+is listed in `notes` instead: reported, and the record still counts as finished.
 
 Offsets are Unicode code points into `text`, end-exclusive, as everywhere in the project.
 
@@ -17,10 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
+from annotator.core import model
 from annotator.core.model import SpanDraft
 from annotator.formats.records import Rejection
+
+# The store's own label check, remembered: a corpus has few labels and many spans.
+label_problem = lru_cache(maxsize=4096)(model.label_problem)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,14 @@ class AnnotatedText:
     meta: dict[str, Any] = field(default_factory=dict)
     doc_id: int | None = None  # set on export: the project's document id
     problems: list[Rejection] = field(default_factory=list)
+    notes: list[Rejection] = field(default_factory=list)
+
+    def rejection(self, reason: str) -> Rejection:
+        """A problem of this record, at the file and line it was read from."""
+        file, _, line = self.source.rpartition(":")
+        if file and line.isdigit():
+            return Rejection(file, int(line), reason)
+        return Rejection(self.source, 0, reason)
 
 
 Item = AnnotatedText | Rejection
@@ -62,6 +78,9 @@ def span_problem(
         return f"offsets {start!r}-{end!r} are not whole numbers"
     if not isinstance(label, str) or not label:
         return f"span {start}-{end} has no label"
+    bad_label = label_problem(label)
+    if bad_label:
+        return f"span {start}-{end}: {bad_label}"
     if not 0 <= start < end <= len(text):
         return f"span {start}-{end} {label} is outside the text (length {len(text)})"
     covered = text[start:end]
@@ -73,6 +92,28 @@ def span_problem(
             "fix the offsets in the file"
         )
     return None
+
+
+def kb_id_problem(kb_id: Any) -> str | None:
+    """Why a knowledge-base id cannot be kept, or None. Ids are written into brat's
+    `N` lines and CoNLL-free formats as one word: no white space or control characters."""
+    if kb_id is None or kb_id == "":
+        return None
+    if not isinstance(kb_id, str):
+        return f"kb id {kb_id!r} is not a string"
+    if any(c.isspace() for c in kb_id) or label_problem(kb_id):
+        return f"kb id {kb_id!r} holds white space or a control character"
+    return None
+
+
+def relation_label_problem(label: Any) -> str | None:
+    """Why a relation's label cannot be kept (an empty one can: Label Studio relations
+    need none), or None."""
+    if label == "":
+        return None
+    if not isinstance(label, str):
+        return f"relation label {label!r} is not a string"
+    return label_problem(label)
 
 
 def attach_relations(spans: list[SpanDraft], relations: Iterable[Relation]) -> list[SpanDraft]:
