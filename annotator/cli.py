@@ -27,6 +27,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "figures": "annotator.commands.suggest:figures",
     "gui": "annotator.commands.gui:gui",
     "export": "annotator.commands.export:export",
+    "train": "annotator.commands.train:train",
+    "models": "annotator.commands.train:models",
+    "evaluate": "annotator.commands.evaluate:evaluate",
 }
 
 # Exit status when some records were rejected and the good ones kept.

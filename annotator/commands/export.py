@@ -59,6 +59,13 @@ def export() -> None:
     "--model",
     help="Tokenise with this spaCy pipeline's tokenizer (default: spacy.blank('en')).",
 )
+@click.option(
+    "--figure-ents/--no-figure-ents",
+    default=True,
+    show_default=True,
+    help="Also put figures into doc.ents with OntoNotes labels (MONEY, PERCENT, CARDINAL, "
+    "QUANTITY, ORDINAL, DATE, TIME) where they overlap no entity.",
+)
 def spacy_cmd(
     out: Path,
     db: str,
@@ -69,11 +76,14 @@ def spacy_cmd(
     dev_fraction: float | None,
     seed: int,
     model: str | None,
+    figure_ents: bool,
 ) -> None:
     """Export a spaCy DocBin (.spacy) ready for `spacy train`.
 
-    doc.ents holds the entities (kb_id_ where linked), doc.spans["figures"] the
-    figures, with their attributes in doc.user_data. Overlapping entities go to
+    doc.ents holds the entities (kb_id_ where linked) and, unless --no-figure-ents,
+    the figures that overlap no entity, labelled MONEY, PERCENT, CARDINAL... as
+    spaCy's English pipelines do; doc.spans["figures"] holds every figure, with its
+    attributes in doc.user_data. Overlapping entities go to
     doc.spans["ents_overlapping"]; every span that needed attention is listed on
     stderr as `doc ID: ...`.
     """
@@ -95,6 +105,7 @@ def spacy_cmd(
                 seed=seed,
                 force=force,
                 model=model,
+                figures_as_ents=figure_ents,
                 on_progress=on_progress,
             )
         finally:

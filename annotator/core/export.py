@@ -44,6 +44,7 @@ class ExportReport:
     # (document id, message) for every span that needed attention
     problems: list[tuple[int, str]] = field(default_factory=list)
     overlapping: int = 0
+    figure_ents: int = 0  # figures also written to doc.ents
     realigned: int = 0
     unaligned: int = 0
     split: dict[str, int] = field(default_factory=dict)
@@ -53,6 +54,8 @@ class ExportReport:
             f"exported {self.documents} documents ({self.entities} entities, "
             f"{self.figures} figures) to {', '.join(str(f) for f in self.files)}"
         ]
+        if self.figure_ents:
+            parts.append(f"{self.figure_ents} figures also in doc.ents")
         if self.split:
             parts.append(", ".join(f"{k} {v}" for k, v in self.split.items()))
         if self.overlapping or self.realigned or self.unaligned:
@@ -177,9 +180,11 @@ def export_spacy(
     seed: int = 0,
     force: bool = False,
     model: str | None = None,
+    figures_as_ents: bool = True,
     on_progress: ProgressFn | None = None,
 ) -> ExportReport:
-    """Write the curator's finished documents as spaCy DocBin file(s)."""
+    """Write the curator's finished documents as spaCy DocBin file(s); figures go into
+    doc.ents too unless `figures_as_ents` is False."""
     from annotator.formats.spacy_docbin import (
         annotated_to_doc,
         docs_to_docbin,
@@ -206,12 +211,13 @@ def export_spacy(
         items = list(annotated_docs(store, curator, part_ids)) if part_ids else []
         docs = []
         for item, tokens in zip(items, tokenize(i.text for i in items), strict=True):
-            doc, problems = annotated_to_doc(tokens, item)
+            doc, problems = annotated_to_doc(tokens, item, figures_as_ents=figures_as_ents)
             docs.append(doc)
             report.documents += 1
             report.entities += sum(1 for s in item.spans if s.layer == "ents")
             report.figures += sum(1 for s in item.spans if s.layer == "figures")
             report.overlapping += len(problems.overlapping)
+            report.figure_ents += problems.figure_ents
             report.realigned += problems.realigned
             report.unaligned += len(problems.unaligned)
             assert item.doc_id is not None

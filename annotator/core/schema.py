@@ -162,5 +162,23 @@ UPDATE entities SET key = 'local:' || lower(hex(randomblob(8)));
 CREATE UNIQUE INDEX entities_key ON entities (key);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# v5: the project's trained pipelines (`annotator train`): the name their suggestions
+# carry, where the pipeline folder is (relative to the project's folder when inside it),
+# what it was trained from and on (document ids as JSON lists), and its dev scores.
+V5_MODELS = f"""
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    base TEXT NOT NULL,
+    curator TEXT NOT NULL,
+    train_docs TEXT NOT NULL DEFAULT '[]',
+    dev_docs TEXT NOT NULL DEFAULT '[]',
+    scores TEXT NOT NULL DEFAULT '{{}}',
+    info TEXT NOT NULL DEFAULT '{{}}',
+    created TEXT NOT NULL DEFAULT {_NOW}
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5_MODELS)
 SCHEMA_VERSION = len(MIGRATIONS)
