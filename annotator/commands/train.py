@@ -180,7 +180,8 @@ def train(
             f"{len(record.dev_docs)} held-out documents after {result.steps} steps in "
             f"{result.seconds:.0f} s; recorded, pipeline in {record.path}"
         )
-        click.echo(f"compare it: annotator evaluate --model {record.base} --model {record.name}")
+        base = "" if record.base == "blank" else f" --model {record.base}"
+        click.echo(f"compare it: annotator evaluate{base} --model {record.name}")
     if result.interrupted:
         click.echo(
             "interrupted: "

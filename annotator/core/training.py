@@ -198,6 +198,14 @@ def plan_training(
         raise TrainError(f"--dev-fraction must be between 0 and 1, not {dev_fraction}")
     if max_steps < 1:
         raise TrainError(f"--max-steps must be at least 1, not {max_steps}")
+    if gpu_id >= 0:
+        from thinc.util import has_cupy
+
+        if not has_cupy:
+            raise TrainError(
+                f"--gpu-id {gpu_id}: no GPU support installed (spaCy needs CuPy for a GPU); "
+                "train on the CPU with --gpu-id -1"
+            )
     ids = finished_doc_ids(store, curator)
     if len(ids) < MIN_DOCUMENTS:
         raise TrainError(too_few_message(curator, len(ids)))
@@ -303,8 +311,9 @@ def training_config(plan: TrainPlan, base_nlp: Language | None) -> Config:
             "max_steps": plan.max_steps,
             "max_epochs": 0,
             "eval_frequency": plan.eval_frequency,
-            # stop once five evaluations in a row bring nothing better
-            "patience": 5 * plan.eval_frequency,
+            # fine-tuning stops once five evaluations in a row bring nothing better; a
+            # new NER scores 0 for a while before it learns anything, so it never stops early
+            "patience": 5 * plan.eval_frequency if base_nlp is not None else 0,
             "seed": "${system.seed}",
             "gpu_allocator": "${system.gpu_allocator}",
             "dropout": 0.1,

@@ -76,12 +76,15 @@ NUMBER_WORDS = frozenset({"dozen", "dozens", "hundreds", "thousands", "millions"
 # OntoNotes counts a figure's qualifier in its entity ("About 70", "more than 300
 # kilometers"); a figure keeps it in its attributes (approx, bound) instead. These words
 # right before an approximate or bounded figure join its entity.
-QUALIFIER_WORDS = frozenset(
-    {"about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa",
-     "over", "under", "above", "below", "more", "less", "fewer", "than", "at", "least",
-     "most", "up", "to", "just", "well", "no"}
+QUALIFIERS = frozenset(
+    tuple(q.split())
+    for q in (
+        "about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa",
+        "over", "under", "above", "below", "just over", "just under", "well over",
+        "more than", "less than", "fewer than", "at least", "at most", "up to",
+        "no more than", "no less than", "close to", "an estimated", "estimated",
+    )
 )  # fmt: skip
-MAX_QUALIFIER_TOKENS = 3
 
 
 @dataclass
@@ -203,12 +206,7 @@ def figure_entities(figures: list[Span], ents: list[Span]) -> list[Span]:
         if fig.label_ == "duration" and attrs.get("unit") in TIME_UNITS:
             label = "TIME"
         if attrs.get("approx") or attrs.get("bound"):
-            doc = fig.doc
-            while (
-                start > max(0, fig.start - MAX_QUALIFIER_TOKENS)
-                and doc[start - 1].lower_ in QUALIFIER_WORDS
-            ):
-                start -= 1
+            start -= _qualifier_before(fig)
         if fig.label_ in NUMBER_ONLY_KINDS:
             numbers = [t.i for t in fig if t.like_num or t.lower_ in NUMBER_WORDS]
             if not numbers:
@@ -220,6 +218,16 @@ def figure_entities(figures: list[Span], ents: list[Span]) -> list[Span]:
             continue
         found.append(Span(fig.doc, start, end, label=label))
     return filter_spans(found)
+
+
+def _qualifier_before(fig: Span) -> int:
+    """How many tokens of a qualifier ("about", "more than") come right before `fig`."""
+    for n in (3, 2, 1):
+        if fig.start >= n and tuple(t.lower_ for t in fig.doc[fig.start - n : fig.start]) in (
+            QUALIFIERS
+        ):
+            return n
+    return 0
 
 
 def _figure_attrs(fig: Span) -> dict[str, Any]:
