@@ -65,16 +65,19 @@ def curated(store: Store) -> tuple[int, int]:
     add(d1, "alice", "ents", *_at(DOC1, "Samsung"), "ORG", "manual")
     add(d1, "alice", "ents", *_at(DOC1, "Park Jin"), "PERSON", "manual")
     add(d1, "alice", "ents", *_at(DOC1, "Astana"), "LOC", "manual")
-    money = {"value": 6.1e9, "unit": "USD"}
-    add(d1, "alice", "figures", *_at(DOC1, "$6.1 billion"), "money", "manual", attrs=money)
-    add(d1, "alice", "figures", *_at(DOC1, "19.5%"), "percent", "manual", attrs={"value": 19.5, "unit": "%"})  # fmt: skip
+    figures = [
+        (d1, DOC1, "$6.1 billion", "money", {"value": 6.1e9, "unit": "USD"}),
+        (d1, DOC1, "19.5%", "percent", {"value": 19.5, "unit": "%"}),
+        (d2, DOC2, "15 deals", "count", {"value": 15, "unit": "deals"}),
+        # the curator kept "about" in the span: the span differs, the value does not
+        (d2, DOC2, "about 40 days", "duration", {"value": 40, "unit": "days", "approx": True}),
+        (d2, DOC2, "3 hours", "duration", {"value": 3, "unit": "hours"}),
+    ]
+    for doc_id, text, sub, kind, attrs in figures:
+        add(doc_id, "alice", "figures", *_at(text, sub), kind, "manual", attrs=attrs)
     add(d2, "alice", "ents", *_at(DOC2, "Seoul"), "GPE", "manual")
     add(d2, "alice", "ents", *_at(DOC2, "Astana"), "GPE", "manual")
     add(d2, "alice", "ents", *_at(DOC2, "Seoul", 1), "GPE", "manual")
-    add(d2, "alice", "figures", *_at(DOC2, "15 deals"), "count", "manual", attrs={"value": 15, "unit": "deals"})  # fmt: skip
-    # the curator kept "about" in the span: the span differs, the value does not
-    add(d2, "alice", "figures", *_at(DOC2, "about 40 days"), "duration", "manual", attrs={"value": 40, "unit": "days", "approx": True})  # fmt: skip
-    add(d2, "alice", "figures", *_at(DOC2, "3 hours"), "duration", "manual", attrs={"value": 3, "unit": "hours"})  # fmt: skip
     store.set_status(d1, "alice", "done")
     store.set_status(d2, "alice", "done")
     return d1, d2

@@ -81,6 +81,9 @@ class TrainPlan:
     eval_frequency: int
     gpu_id: int = -1
     dev_fraction: float = DEFAULT_DEV_FRACTION
+    # fine-tuning stops once five evaluations in a row bring nothing better; a new NER
+    # scores 0 for a while before it learns anything, so it is never stopped early
+    early_stop: bool = True
 
     @property
     def config_path(self) -> Path:
@@ -192,6 +195,7 @@ def plan_training(
     dev_fraction: float = DEFAULT_DEV_FRACTION,
     max_steps: int = DEFAULT_MAX_STEPS,
     gpu_id: int = -1,
+    early_stop: bool = True,
 ) -> TrainPlan:
     """Check everything that can be checked before a file is written."""
     if not 0 < dev_fraction < 1:
@@ -234,6 +238,7 @@ def plan_training(
         eval_frequency=eval_frequency_for(max_steps),
         gpu_id=gpu_id,
         dev_fraction=dev_fraction,
+        early_stop=early_stop,
     )
 
 
@@ -311,9 +316,7 @@ def training_config(plan: TrainPlan, base_nlp: Language | None) -> Config:
             "max_steps": plan.max_steps,
             "max_epochs": 0,
             "eval_frequency": plan.eval_frequency,
-            # fine-tuning stops once five evaluations in a row bring nothing better; a
-            # new NER scores 0 for a while before it learns anything, so it never stops early
-            "patience": 5 * plan.eval_frequency if base_nlp is not None else 0,
+            "patience": 5 * plan.eval_frequency if plan.early_stop and base_nlp is not None else 0,
             "seed": "${system.seed}",
             "gpu_allocator": "${system.gpu_allocator}",
             "dropout": 0.1,
@@ -538,6 +541,7 @@ def train(
     dev_fraction: float = DEFAULT_DEV_FRACTION,
     max_steps: int = DEFAULT_MAX_STEPS,
     gpu_id: int = -1,
+    early_stop: bool = True,
     on_event: EventFn | None = None,
 ) -> TrainResult:
     """Plan, export, train in a subprocess and record: the whole of `annotator train`."""
@@ -549,6 +553,7 @@ def train(
         dev_fraction=dev_fraction,
         max_steps=max_steps,
         gpu_id=gpu_id,
+        early_stop=early_stop,
     )
     if on_event:
         on_event(plan.describe())
