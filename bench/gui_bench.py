@@ -46,7 +46,7 @@ w.show()
 app.processEvents()
 ready = time.time() - t0
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"{ready} {rss} {w.doc_model.rowCount()}")
+print(f"{ready} {rss} {w.doc_list.model.rowCount()}")
 """
 
 
@@ -126,19 +126,19 @@ def main() -> None:
 
     opens = []
     for _ in range(args.opens):
-        w.open_document(small)
+        w.session.open(small)
         app.processEvents()
         t = time.perf_counter()
-        w.open_document(big)
+        w.session.open(big)
         w.article.viewport().repaint()
-        w.span_view.viewport().repaint()
+        w.spans.view.viewport().repaint()
         opens.append((time.perf_counter() - t) * 1000)
-    assert w.state is not None and len(w.state.items) == 800
+    assert w.session.state is not None and len(w.session.state.items) == 800
 
     accepts = []
     w.article.setFocus()
     for _ in range(50):
-        item = w.current_item()
+        item = w.session.current_item()
         assert item is not None and item.state == "suggested"
         t = time.perf_counter()
         QTest.keyClick(w.article, Qt.Key.Key_A)

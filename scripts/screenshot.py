@@ -99,12 +99,12 @@ def main() -> None:
         window.resize(width, height)
         window.show()
         window.splitter.setSizes([360, width - 360 - 440, 440])
-        window.open_document(doc_id)
-        state = window.state
+        window.session.open(doc_id)
+        state = window.session.state
         assert state is not None
         first_open = state.next_open(None)
         if first_open is not None:
-            window.set_current(first_open.id)
+            window.session.set_current(first_open.id)
         for _ in range(5):
             app.processEvents()
         args.out.parent.mkdir(parents=True, exist_ok=True)

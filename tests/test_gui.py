@@ -106,12 +106,15 @@ def _emoji_id(w: MainWindow) -> int:
 
 def test_opens_with_list_article_and_spans(window: MainWindow) -> None:
     w = window
-    assert w.doc_model.rowCount() == 6
-    assert w.state is not None and w.state.document.id == 1
-    assert w.span_model.rowCount() == 5
-    assert w.current_item() is not None and w.current_item().text == "Kassym-Jomart Tokayev"  # type: ignore[union-attr]
-    assert "alice" in w.curator_label.text() and "alice" in w.windowTitle()
-    assert "Document 1 of 6" in w.position_label.text()
+    assert w.doc_list.model.rowCount() == 6
+    assert w.session.state is not None and w.session.state.document.id == 1
+    assert w.spans.model.rowCount() == 5
+    assert (
+        w.session.current_item() is not None
+        and w.session.current_item().text == "Kassym-Jomart Tokayev"
+    )  # type: ignore[union-attr]
+    assert "alice" in w.status_info.curator_label.text() and "alice" in w.windowTitle()
+    assert "Document 1 of 6" in w.status_info.position_label.text()
     assert len(w.article.extraSelections()) == 5
 
 
@@ -120,17 +123,17 @@ def test_accept_reject_by_keyboard_writes_sqlite(qtbot, window: MainWindow, proj
     _press(qtbot, w, Qt.Key.Key_A)
     assert _anns(project) == [("Kassym-Jomart Tokayev", "PERSON", "accepted")]
     # Accept moves on to the next open suggestion.
-    assert w.current_item().text == "South Korea"  # type: ignore[union-attr]
+    assert w.session.current_item().text == "South Korea"  # type: ignore[union-attr]
     _press(qtbot, w, Qt.Key.Key_X)
     with Store(project) as s:
         assert len(s.rejected_keys(1, "alice")) == 1
         assert s.status(1, "alice") == "in_progress"
-    assert w.current_item().text == "Park Jin"  # type: ignore[union-attr]
+    assert w.session.current_item().text == "Park Jin"  # type: ignore[union-attr]
     _press(qtbot, w, Qt.Key.Key_Return)
     assert len(_anns(project)) == 2
-    states = [it.state for it in w.span_model.items]
+    states = [it.state for it in w.spans.model.items]
     assert states.count("accepted") == 2 and states.count("rejected") == 1
-    assert w.doc_model.row_data(0).open_suggestions == 2  # type: ignore[union-attr]
+    assert w.doc_list.model.row_data(0).open_suggestions == 2  # type: ignore[union-attr]
 
 
 def test_undo_redo_and_accept_all(qtbot, window: MainWindow, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +151,7 @@ def test_undo_redo_and_accept_all(qtbot, window: MainWindow, project: Path) -> N
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert len(_anns(project)) == 5
-    assert w.state is not None and w.state.open_count == 0
+    assert w.session.state is not None and w.session.state.open_count == 0
 
 
 def test_relabel_with_number_key_and_resize(qtbot, window: MainWindow, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +159,7 @@ def test_relabel_with_number_key_and_resize(qtbot, window: MainWindow, project: 
     _press(qtbot, w, Qt.Key.Key_J)  # South Korea
     _press(qtbot, w, Qt.Key.Key_4)  # LOC
     assert _anns(project) == [("South Korea", "LOC", "corrected")]
-    assert w.current_item().label == "LOC"  # type: ignore[union-attr]
+    assert w.session.current_item().label == "LOC"  # type: ignore[union-attr]
     _press(qtbot, w, Qt.Key.Key_BracketLeft)  # widen left: "of South Korea"
     assert _anns(project) == [("of South Korea", "LOC", "corrected")]
     _press(qtbot, w, Qt.Key.Key_BraceLeft, Qt.KeyboardModifier.ShiftModifier)  # narrow left
@@ -173,15 +176,15 @@ def test_relabel_with_number_key_and_resize(qtbot, window: MainWindow, project: 
 
 def test_create_from_selection_and_delete(qtbot, window: MainWindow, project: Path) -> None:  # type: ignore[no-untyped-def]
     w = window
-    text = w.state.text  # type: ignore[union-attr]
+    text = w.session.state.text  # type: ignore[union-attr]
     i = text.index("Foreign Minister")
     cursor = w.article.cursor_for(i + 2, i + 10)  # "reign Mi": snapped to tokens
     w.article.setTextCursor(cursor)
     _press(qtbot, w, Qt.Key.Key_2)  # ORG, straight from the selection
     assert ("Foreign Minister", "ORG", "manual") in _anns(project)
-    assert w.current_item().text == "Foreign Minister"  # type: ignore[union-attr]
+    assert w.session.current_item().text == "Foreign Minister"  # type: ignore[union-attr]
     # N asks for a label; the exact variant keeps the characters as selected.
-    w.pick_label = lambda layers: ("ents", "NORP")  # type: ignore[method-assign]
+    w.curation.pick_label = lambda layers: ("ents", "NORP")  # type: ignore[method-assign]
     k = text.index("Kazakh-Korean")
     w.article.setTextCursor(w.article.cursor_for(k, k + 6))
     _press(qtbot, w, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
@@ -194,31 +197,31 @@ def test_create_from_selection_and_delete(qtbot, window: MainWindow, project: Pa
 
 def test_click_on_span_selects_it_in_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    item = next(it for it in w.state.items if it.text == "Almaty")  # type: ignore[union-attr]
+    item = next(it for it in w.session.state.items if it.text == "Almaty")  # type: ignore[union-attr]
     w.article.scroll_to(item)
     c = w.article.cursor_for(item.start + 2, item.start + 2)
     pos = w.article.cursorRect(c).center()
     qtbot.mouseClick(w.article.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    assert w.current == item.id
-    row = w.span_view.selectionModel().currentIndex().row()
-    assert w.span_model.items[row].id == item.id
+    assert w.session.current == item.id
+    row = w.spans.view.selectionModel().currentIndex().row()
+    assert w.spans.model.items[row].id == item.id
     # And the other way: selecting a row in the panel selects in the text.
-    w.span_view.selectRow(0)
-    assert w.current == w.span_model.items[0].id
+    w.spans.view.selectRow(0)
+    assert w.session.current == w.spans.model.items[0].id
     sel = w.article.extraSelections()[-1]  # the current span is drawn last
-    assert sel.cursor.selectedText() == w.span_model.items[0].text
+    assert sel.cursor.selectedText() == w.spans.model.items[0].text
 
 
 def test_emoji_offsets_highlight_exact_text(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    w.open_document(_emoji_id(w))
-    assert w.state is not None
+    w.session.open(_emoji_id(w))
+    assert w.session.state is not None
     drawn = {s.cursor.selectedText() for s in w.article.extraSelections()}
     assert drawn == {"Astana", "Samsung", "$6.1 billion", "𝐏𝐚𝐫𝐤 𝐉𝐢𝐧", "South Korea 🇰🇷"}
-    invalid = [it for it in w.state.items if it.state == "invalid"]
+    invalid = [it for it in w.session.state.items if it.state == "invalid"]
     assert len(invalid) == 1
-    row = w.span_model.row_of(invalid[0].id)
-    assert w.span_model.data(w.span_model.index(row, 3)) == "invalid"
+    row = w.spans.model.row_of(invalid[0].id)
+    assert w.spans.model.data(w.spans.model.index(row, 3)) == "invalid"
     # A selection made in the widget after emoji lands on the right code points.
     s = EMOJI_TEXT.index("executives")
     w.article.setTextCursor(w.article.cursor_for(s, s + 4))
@@ -228,20 +231,20 @@ def test_emoji_offsets_highlight_exact_text(qtbot, window: MainWindow) -> None: 
         texts = [EMOJI_TEXT[a.start : a.end] for a in st.annotations(_emoji_id(w), "alice")]
     assert texts == ["executives"]
     # Widening over an emoji keeps whole characters.
-    sam = next(it for it in w.state.items if it.text == "Samsung")
-    w.set_current(sam.id)
+    sam = next(it for it in w.session.state.items if it.text == "Samsung")
+    w.session.set_current(sam.id)
     _press(qtbot, w, Qt.Key.Key_BracketLeft)
-    assert w.current_item().text == "😀Samsung"  # type: ignore[union-attr]
+    assert w.session.current_item().text == "😀Samsung"  # type: ignore[union-attr]
 
 
 def test_figure_edit_and_value_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    w.open_document(_emoji_id(w))
-    fig = next(it for it in w.state.items if it.layer == "figures")  # type: ignore[union-attr]
-    row = w.span_model.row_of(fig.id)
-    assert w.span_model.data(w.span_model.index(row, 2)) == "6.1 bn USD"
-    w.set_current(fig.id)
-    w.edit_figure_values = lambda item: {  # type: ignore[method-assign]
+    w.session.open(_emoji_id(w))
+    fig = next(it for it in w.session.state.items if it.layer == "figures")  # type: ignore[union-attr]
+    row = w.spans.model.row_of(fig.id)
+    assert w.spans.model.data(w.spans.model.index(row, 2)) == "6.1 bn USD"
+    w.session.set_current(fig.id)
+    w.curation.edit_figure_values = lambda item: {  # type: ignore[method-assign]
         "value": 6.2e9,
         "value_max": None,
         "unit": "USD",
@@ -251,7 +254,7 @@ def test_figure_edit_and_value_shown(qtbot, window: MainWindow) -> None:  # type
     with Store(w.db_path) as st:
         (a,) = st.annotations(_emoji_id(w), "alice")
     assert (a.layer, a.origin, a.attrs["value"]) == ("figures", "corrected", 6.2e9)
-    assert w.current_item().state == "corrected"  # type: ignore[union-attr]
+    assert w.session.current_item().state == "corrected"  # type: ignore[union-attr]
 
 
 def test_figure_dialog_parses_amount(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -281,28 +284,28 @@ def test_done_jumps_to_next_open_and_undo_across_documents(
     w = window
     _press(qtbot, w, Qt.Key.Key_A)  # accept in doc 1
     _press(qtbot, w, Qt.Key.Key_D)  # done -> doc 2
-    assert w.state is not None and w.state.document.id == 2
+    assert w.session.state is not None and w.session.state.document.id == 2
     with Store(project) as s:
         assert s.status(1, "alice") == "done"
     _press(qtbot, w, Qt.Key.Key_S)  # skip doc 2 -> doc 3
-    assert w.state.document.id == 3
+    assert w.session.state.document.id == 3
     # Undo reaches back into the earlier documents, opening each.
     _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert w.state.document.id == 2
+    assert w.session.state.document.id == 2
     with Store(project) as s:
         assert s.status(2, "alice") == "open"
 
     def listed_status(doc_id: int) -> str:
-        row = w.doc_model.row_of(doc_id)
+        row = w.doc_list.model.row_of(doc_id)
         assert row is not None
-        return str(w.doc_model.index(row, 2).data())
+        return str(w.doc_list.model.index(row, 2).data())
 
     # the document list says what the project says, also for the document undone into
     _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo done
-    assert w.state.document.id == 1
+    assert w.session.state.document.id == 1
     assert listed_status(1) == "in progress"
     _press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo accept
-    assert w.state.document.id == 1
+    assert w.session.state.document.id == 1
     assert _anns(project) == []
     assert "Undo" in w.statusBar().currentMessage()
 
@@ -311,10 +314,12 @@ def test_state_and_settings_persist_across_reopen(qtbot, project: Path) -> None:
     w = MainWindow(project, annotator="alice")
     qtbot.addWidget(w)
     w.show()
-    w.open_document(3)
-    w.open_document(1)
-    w.run_action(__import__("annotator.core.curation").core.curation.accept, w.state.items[0])
-    w.do_bigger()
+    w.session.open(3)
+    w.session.open(1)
+    w.session.run(
+        __import__("annotator.core.curation").core.curation.accept, w.session.state.items[0]
+    )
+    w.article_pane.do_bigger()
     w.resize(780, 700)  # fits the offscreen screen, so the geometry restores as it was
     w.splitter.setSizes([200, 380, 180])
     sizes = w.splitter.sizes()
@@ -323,38 +328,38 @@ def test_state_and_settings_persist_across_reopen(qtbot, project: Path) -> None:
     qtbot.addWidget(w2)
     w2.show()
     qtbot.waitExposed(w2)
-    assert w2.state is not None and w2.state.document.id == 1
-    assert w2.state.items[0].state == "accepted"
-    assert w2.font_pt == w.font_pt
+    assert w2.session.state is not None and w2.session.state.document.id == 1
+    assert w2.session.state.items[0].state == "accepted"
+    assert w2.article_pane.font_pt == w.article_pane.font_pt
     assert w2.splitter.sizes() == sizes
     w2.close()
 
 
 def test_malformed_search_shows_inline_error(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    w.search_box.setText('"unterminated')
-    qtbot.keyClick(w.search_box, Qt.Key.Key_Return)
-    assert w.search_error.isVisibleTo(w)
-    assert "Search not understood" in w.search_error.text()
-    assert w.doc_model.rowCount() == 6  # the list stays as it was
-    w.search_box.setText("Samsung")
-    qtbot.keyClick(w.search_box, Qt.Key.Key_Return)
-    assert not w.search_error.isVisibleTo(w)
-    assert w.doc_model.rowCount() >= 1
+    w.doc_list.search_box.setText('"unterminated')
+    qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
+    assert w.doc_list.search_error.isVisibleTo(w)
+    assert "Search not understood" in w.doc_list.search_error.text()
+    assert w.doc_list.model.rowCount() == 6  # the list stays as it was
+    w.doc_list.search_box.setText("Samsung")
+    qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
+    assert not w.doc_list.search_error.isVisibleTo(w)
+    assert w.doc_list.model.rowCount() >= 1
     # Typing letters in the search box does not trigger the single-key shortcuts.
     before = _anns(w.db_path)
-    qtbot.keyClicks(w.search_box, "ax")
+    qtbot.keyClicks(w.doc_list.search_box, "ax")
     assert _anns(w.db_path) == before
-    assert w.search_box.text() == "Samsungax"
+    assert w.doc_list.search_box.text() == "Samsungax"
 
 
 def test_status_filter(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
     _press(qtbot, w, Qt.Key.Key_D)
-    w.status_filter.setCurrentIndex(3)  # Done
-    assert w.doc_model.rowCount() == 1
-    w.status_filter.setCurrentIndex(1)  # Open
-    assert w.doc_model.rowCount() == 5
+    w.doc_list.status_filter.setCurrentIndex(3)  # Done
+    assert w.doc_list.model.rowCount() == 1
+    w.doc_list.status_filter.setCurrentIndex(1)  # Open
+    assert w.doc_list.model.rowCount() == 5
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "newer"])
@@ -445,9 +450,9 @@ def test_document_list_is_lazy(qtbot, tmp_path: Path) -> None:  # type: ignore[n
 
 def test_accept_clicking_does_not_move_when_dragging(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
-    before = w.current
+    before = w.session.current
     qtbot.mouseClick(w.article.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
-    assert w.current == before
+    assert w.session.current == before
 
 
 def test_qt_calls_returning_none_keep_none_alive(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -497,10 +502,10 @@ def test_spans_far_down_a_long_article_are_drawn_when_scrolled_to(qtbot, tmp_pat
     w.show()
     qtbot.waitExposed(w)
     assert 0 < len(w.article.extraSelections()) < 400  # only what is near the viewport
-    last = w.state.items[-1]  # type: ignore[union-attr]
-    w.set_current(last.id)  # scrolls there
+    last = w.session.state.items[-1]  # type: ignore[union-attr]
+    w.session.set_current(last.id)  # scrolls there
     drawn = [s.cursor.selectionStart() for s in w.article.extraSelections()]
-    assert w.article.offsets.to_utf16(w.state.items[-2].start) in drawn  # type: ignore[union-attr]
+    assert w.article.offsets.to_utf16(w.session.state.items[-2].start) in drawn  # type: ignore[union-attr]
 
 
 @pytest.mark.slow
@@ -512,12 +517,59 @@ def test_gui_with_paths_imports_then_suggests_the_open_document(  # type: ignore
     w = MainWindow(tmp_path / "new.db", annotator="alice")
     qtbot.addWidget(w)
     w.show()
-    w.start_import([str(seeds_dir / "000_71e2dbcf1fe46cab.txt")])
-    qtbot.waitUntil(lambda: w.state is not None, timeout=20_000)
-    qtbot.waitUntil(lambda: w.span_model.rowCount() > 0, timeout=120_000)
-    texts = {w.state.document.text[i.start : i.end] for i in w.state.items}  # type: ignore[union-attr]
+    w.tasks.start_import([str(seeds_dir / "000_71e2dbcf1fe46cab.txt")])
+    qtbot.waitUntil(lambda: w.session.state is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.spans.model.rowCount() > 0, timeout=120_000)
+    texts = {w.session.state.document.text[i.start : i.end] for i in w.session.state.items}  # type: ignore[union-attr]
     assert "$6.1 billion" in texts and "Tokayev" in " ".join(texts)
-    row = w.doc_model.row_of(w.state.document.id)  # type: ignore[union-attr]
+    row = w.doc_list.model.row_of(w.session.state.document.id)  # type: ignore[union-attr]
     assert row is not None
-    qtbot.waitUntil(lambda: not w.busy(), timeout=60_000)
+    qtbot.waitUntil(lambda: not w.tasks.busy(), timeout=60_000)
+    w.close()
+
+
+def test_data_with_markup_is_shown_as_text(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A title, source, label, curator name and label description that look like HTML
+    show as the characters they are: no heading, no image loaded from disk."""
+    from annotator.gui.dialogs import shortcuts_html
+    from annotator.gui.labels import LabelScheme
+
+    image = tmp_path / "file.png"
+    title = f"<h1>BIG</h1><img src={image}>"
+    text = "Astana & Seoul met. <b>Bold</b> claims followed."
+    path = tmp_path / "markup.db"
+    (tmp_path / "markup.labels.json").write_text(
+        '{"ents": [{"label": "<i>ORG</i>", "color": "red\'><img src=x>", "key": "2",'
+        ' "description": "<img src=/etc/passwd>"}]}'
+    )
+    with Store(path) as store:
+        (doc_id,) = store.add_documents(
+            [NewDocument(text, title, "<u>2024</u>", "<script>x</script>.txt", {})]
+        )
+        store.replace_suggestions(
+            doc_id, "t", "1", [_span(text, "Astana & Seoul", "ents", "<i>ORG</i>")]
+        )
+    w = MainWindow(path, annotator="<b>eve</b>")
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    w.article.setFocus()
+    pane = w.article_pane
+    assert pane.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert pane.title_label.text() == title
+    assert pane.meta_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<script>x</script>.txt" in pane.meta_label.text()
+    assert "&lt;b&gt;eve&lt;/b&gt;" in w.status_info.curator_label.text()
+    row = w.doc_list.model.index(0, 0)
+    tip = w.doc_list.model.data(row, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("<qt>") and "&lt;h1&gt;BIG&lt;/h1&gt;" in tip and "<img" not in tip
+    span_tip = w.spans.model.data(w.spans.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;i&gt;ORG&lt;/i&gt;" in span_tip and "<img" not in span_tip
+    assert w.spans.model.data(w.spans.model.index(0, 0)) == "<i>ORG</i>"
+    sheet = shortcuts_html(LabelScheme.load(path))
+    assert "<img" not in sheet and "&lt;i&gt;ORG&lt;/i&gt;" in sheet
+    # the undo menu entry says "&" as it is, not as a keyboard mnemonic
+    qtbot.keyClick(w.article, Qt.Key.Key_A)
+    assert w.actions_by_name["undo"].text() == "Undo Accept <i>ORG</i> “Astana && Seoul”"
     w.close()

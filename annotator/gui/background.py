@@ -7,23 +7,51 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QToolButton
+from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QToolButton, QWidget
 
-from annotator.gui.document_display import DocumentDisplayMixin
+from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
+from annotator.gui.plain import plain_box
+from annotator.gui.session import CurationSession
 from annotator.gui.tasks import ImportTask, SuggestProcess
 
 
-class BackgroundTasksMixin(DocumentDisplayMixin):
-    """MainWindow's part that starts, follows and cancels an import or a suggestion run."""
+class BackgroundTasks(QObject):
+    """Starts, follows and cancels an import or a suggestion run; its progress, label
+    and Cancel button sit in the status bar."""
 
-    db_path: Path
-    task_label: QLabel
-    progress: QProgressBar
-    cancel_button: QToolButton
-    _import: ImportTask | None
-    _suggest: SuggestProcess | None
+    def __init__(
+        self,
+        db_path: Path,
+        session: CurationSession,
+        doc_list: DocumentListPane,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.session = session
+        self.doc_list = doc_list
+        self.parent_widget = parent  # of the dialogs
+        self._import: ImportTask | None = None
+        self._suggest: SuggestProcess | None = None
+        self.task_label = QLabel()
+        self.task_label.hide()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the import or the suggesting; finished work is kept")
+        self.cancel_button.clicked.connect(self.cancel_task)
+        self.cancel_button.hide()
+
+    def widgets(self) -> list[QWidget]:
+        return [self.task_label, self.progress, self.cancel_button]
+
+    def _say(self, text: str, ms: int) -> None:
+        self.session.message.emit(text, ms)
 
     def _task_started(self, text: str, maximum: int = 0) -> None:
         self.task_label.setText(text)
@@ -37,21 +65,24 @@ class BackgroundTasksMixin(DocumentDisplayMixin):
         self.task_label.hide()
         self.progress.hide()
         self.cancel_button.hide()
-        self.statusBar().showMessage(message, 10000)
+        self._say(message, 10000)
 
     def busy(self) -> bool:
         return self._import is not None or (self._suggest is not None and self._suggest.running())
 
     def do_import_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.jsonl *.csv);;All files (*)"
+            self.parent_widget,
+            "Import articles",
+            "",
+            "Articles (*.txt *.jsonl *.csv);;All files (*)",
         )
         if files:
             self.start_import(files)
 
     def start_import(self, paths: Sequence[str], *, then_suggest: bool = True) -> None:
         if self.busy():
-            self.statusBar().showMessage("Wait for the running import or suggestion", 5000)
+            self._say("Wait for the running import or suggestion", 5000)
             return
         task = ImportTask(self.db_path, [str(p) for p in paths])
         self._import = task
@@ -63,21 +94,21 @@ class BackgroundTasksMixin(DocumentDisplayMixin):
         def finished(report: Any) -> None:
             self._import = None
             self._task_ended(f"Import: {report.summary()}")
-            self.doc_model.reload()
-            if self.state is None and self.doc_model.rowCount():
-                self.open_document(self.doc_model.doc_id(0) or 0)
-            else:
-                self._update_status()
+            self.doc_list.reload()
+            if self.session.state is None and self.doc_list.model.rowCount():
+                self.session.open(self.doc_list.model.doc_id(0) or 0)
             if report.rejected:
                 shown = "\n".join(str(r) for r in report.rejected[:20])
                 more = len(report.rejected) - 20
-                box = QMessageBox(
-                    QMessageBox.Icon.Warning,
-                    "Some records were not imported",
-                    f"{report.summary()}.\n\n{shown}"
-                    + (f"\n… and {more} more" if more > 0 else ""),
-                    QMessageBox.StandardButton.Ok,
-                    self,
+                box = plain_box(
+                    QMessageBox(
+                        QMessageBox.Icon.Warning,
+                        "Some records were not imported",
+                        f"{report.summary()}.\n\n{shown}"
+                        + (f"\n… and {more} more" if more > 0 else ""),
+                        QMessageBox.StandardButton.Ok,
+                        self.parent_widget,
+                    )
                 )
                 box.open()
             if then_suggest and report.new_ids:
@@ -86,7 +117,7 @@ class BackgroundTasksMixin(DocumentDisplayMixin):
         def failed(exc: Any) -> None:
             self._import = None
             self._task_ended("Import failed")
-            show_error(self, exc, "Importing")
+            show_error(self.parent_widget, exc, "Importing")
 
         task.signals.finished.connect(finished)
         task.signals.failed.connect(failed)
@@ -97,7 +128,7 @@ class BackgroundTasksMixin(DocumentDisplayMixin):
 
     def start_suggest(self) -> None:
         if self.busy():
-            self.statusBar().showMessage("Wait for the running import or suggestion", 5000)
+            self._say("Wait for the running import or suggestion", 5000)
             return
         proc = SuggestProcess(self.db_path, self)
         self._suggest = proc
@@ -128,14 +159,12 @@ class BackgroundTasksMixin(DocumentDisplayMixin):
         proc.start()
 
     def _reload_after_suggest(self) -> None:
-        self.doc_model.reload()
-        if self.state is not None:
-            self._select_doc_row(self.state.document.id)
-            if not any(it.is_suggestion for it in self.state.items):
-                # The open document may just have been suggested: read its suggestions
-                # again (refresh() reuses the ones it has).
-                self.open_document(self.state.document.id, self.current)
-        self._update_status()
+        self.doc_list.reload()
+        state = self.session.state
+        if state is not None and not any(it.is_suggestion for it in state.items):
+            # The open document may just have been suggested: read its suggestions
+            # again (refresh() reuses the ones it has).
+            self.session.reload()
 
     def cancel_task(self) -> None:
         if self._import is not None:

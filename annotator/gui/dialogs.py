@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.core.curation import SpanItem, format_figure, parse_amount_or_none
 from annotator.gui.actions import ACTIONS, MENUS
 from annotator.gui.labels import LAYER_NAMES, LabelScheme
+from annotator.gui.plain import tooltip
 
 KINDS = ("money", "percent", "count", "measure", "multiplier", "rank", "duration")
 
@@ -70,7 +71,8 @@ def shortcuts_html(scheme: LabelScheme) -> str:
         if keyed:
             cells = " &nbsp; ".join(
                 f"<span style='white-space:nowrap'><b>{html.escape(d.key)}</b>&nbsp;"
-                f"<span style='color:{d.color}'>■</span>&nbsp;{html.escape(d.label)}</span>"
+                f"<span style='color:{QColor(d.color).name()}'>■</span>&nbsp;"
+                f"{html.escape(d.label)}</span>"
                 for d in keyed
             )
             parts.append(
@@ -244,7 +246,7 @@ class LabelPicker(QDialog):
                 it.setData(Qt.ItemDataRole.UserRole, (layer, d.label))
                 if d.key and d.key not in self._keys:
                     self._keys[d.key] = (layer, d.label)
-                it.setToolTip(d.description)
+                it.setToolTip(tooltip(d.description))
                 it.setForeground(Qt.GlobalColor.black)
                 self.list.addItem(it)
         self.filter.textChanged.connect(self._filter)

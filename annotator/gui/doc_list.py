@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.store import DocumentRow, Store
+from annotator.gui.plain import tooltip
 
 PAGE = 200
 MAX_PAGES = 40
@@ -135,7 +136,7 @@ class DocumentListModel(QAbstractTableModel):
                 return STATUS_TEXT.get(r.status, r.status)
             return str(r.open_suggestions) if r.open_suggestions else "–"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
+            return tooltip(
                 f"{r.title}\n{r.source} · document {r.id}\n"
                 f"{STATUS_TEXT.get(r.status, r.status)} · {r.open_suggestions} open suggestions"
             )

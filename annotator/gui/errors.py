@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.store import InvalidSpan, ProjectBusy, ProjectError
+from annotator.gui.plain import plain_box
 
 
 def describe(exc: BaseException) -> tuple[str, str]:
@@ -41,7 +42,9 @@ def show_error(parent: QWidget | None, exc: BaseException, doing: str = "") -> N
     title, text = describe(exc)
     if doing:
         text = f"{doing} failed.\n\n{text}"
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    box = plain_box(
+        QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    )
     if title == "Unexpected error":
         box.setDetailedText("".join(traceback.format_exception(exc)))
     box.exec()

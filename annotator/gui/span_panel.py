@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont
 from annotator.core.curation import DocState, SpanItem, format_figure
 from annotator.gui.article_view import darker, tint
 from annotator.gui.labels import LabelScheme
+from annotator.gui.plain import tooltip
 
 COLUMNS = ("Label", "Text", "Value", "State")
 STATE_TEXT = {
@@ -181,6 +182,9 @@ class SpanListModel(QAbstractTableModel):
                 rd.setData(value)
 
     def _tooltip(self, it: SpanItem) -> str:
+        return tooltip(self._tooltip_text(it))
+
+    def _tooltip_text(self, it: SpanItem) -> str:
         layer = "figure" if it.layer == "figures" else "entity"
         desc = self.scheme.get(it.layer, it.label).description
         tip = f"{it.label} {layer}" + (f" — {desc}" if desc else "")

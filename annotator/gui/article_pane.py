@@ -1,0 +1,100 @@
+"""The centre of the window: the open document's title, date and source over the article
+with its spans drawn; the text size and whether rejected suggestions show."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from annotator.core.curation import DocState
+from annotator.gui.article_view import ArticleView
+from annotator.gui.labels import LabelScheme
+from annotator.gui.plain import plain_label, tooltip
+from annotator.gui.session import CurationSession
+
+DEFAULT_FONT_PT = 12.5
+TITLE_MAX = 140
+
+
+class ArticlePane(QWidget):
+    message = Signal(str, int)
+
+    def __init__(
+        self,
+        session: CurationSession,
+        scheme: LabelScheme,
+        font_pt: float = DEFAULT_FONT_PT,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, objectName="center")
+        self.session = session
+        self.scheme = scheme
+        self.font_pt = font_pt
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QWidget()
+        hv = QVBoxLayout(header)
+        hv.setContentsMargins(18, 14, 18, 6)
+        hv.setSpacing(2)
+        self.title_label = plain_label(QLabel(objectName="docTitle"))
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta_label = plain_label(QLabel(objectName="docMeta"))
+        hv.addWidget(self.title_label)
+        hv.addWidget(self.meta_label)
+        self.view = ArticleView()
+        self.view.set_font_size(self.font_pt)
+        self.view.spanClicked.connect(lambda item_id: session.set_current(item_id))
+        self.view.setToolTip("")
+        layout.addWidget(header)
+        layout.addWidget(self.view, 1)
+        session.documentOpened.connect(self._opened)
+        session.stateChanged.connect(self._changed)
+        session.currentChanged.connect(self._current)
+
+    def _opened(self, state: DocState | None) -> None:
+        self.view.clear_selection()
+        if state is None:
+            self.title_label.setText("No documents yet")
+            self.meta_label.setText(
+                "Import articles with Document → Import files… (Ctrl+O) or start with "
+                "annotator gui --db FILE PATH…"
+            )
+            self.view.set_state(None, self.scheme, None)
+            return
+        doc = state.document
+        title = doc.title or f"Document {doc.id}"
+        self.title_label.setText(title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…")
+        self.title_label.setToolTip(tooltip(title) if len(title) > TITLE_MAX else "")
+        self.meta_label.setText("  ·  ".join(m for m in (doc.date, doc.source) if m))
+        self.view.set_state(state, self.scheme, None, draw=False)
+
+    def _changed(self, state: DocState) -> None:
+        self.view.set_state(state, self.scheme, None, draw=False)
+
+    def _current(self, item_id: str | None, scroll: bool) -> None:
+        self.view.draw(item_id)
+        item = self.session.current_item()
+        if item is not None and scroll and item.drawable:
+            self.view.scroll_to(item)
+
+    # -- view actions ------------------------------------------------------------------
+
+    def set_show_rejected(self, shown: bool) -> None:
+        self.view.show_rejected = shown
+        self.view.draw(self.session.current)
+
+    def set_font_size(self, pt: float) -> None:
+        self.font_pt = max(8.0, min(32.0, pt))
+        self.view.set_font_size(self.font_pt)
+        self.message.emit(f"Text size {self.font_pt:g} pt", 2000)
+
+    def do_bigger(self) -> None:
+        self.set_font_size(self.font_pt + 1)
+
+    def do_smaller(self) -> None:
+        self.set_font_size(self.font_pt - 1)
+
+    def do_reset_font(self) -> None:
+        self.set_font_size(DEFAULT_FONT_PT)
