@@ -89,7 +89,8 @@ def _table(result: Any) -> None:
         if result.left_out
         else ""
     )
-    click.echo(f"{len(result.documents)} documents marked done by {result.curator}{note}")
+    n = len(result.documents)
+    click.echo(f"{n} document{'s' if n != 1 else ''} marked done by {result.curator}{note}")
     names = "".join(f"  {_fit(m.name, BLOCK)}" for m in models)
     columns = "".join(f"  {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}" for _ in models)
     for section, title in SECTION_TITLES.items():

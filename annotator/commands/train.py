@@ -177,7 +177,8 @@ def train(
         click.echo(
             f"{record.name}: dev entity F1 {_pct(s.get('ents_f')).strip()} "
             f"(P {_pct(s.get('ents_p')).strip()}, R {_pct(s.get('ents_r')).strip()}) on "
-            f"{len(record.dev_docs)} held-out documents after {result.steps} steps in "
+            f"{len(record.dev_docs)} held-out document{'s' if len(record.dev_docs) != 1 else ''} "
+            f"after {result.steps} steps in "
             f"{result.seconds:.0f} s; recorded, pipeline in {record.path}"
         )
         base = "" if record.base == "blank" else f" --model {record.base}"
