@@ -168,22 +168,18 @@ def _base_source(store: Store, base: str | None) -> tuple[str, str | None]:
     )
 
 
-def _read_snapshot(store: Store) -> contextlib.AbstractContextManager[None]:
-    """A read transaction: what is planned and what is exported see the same project,
-    while curators go on writing (WAL readers never block writers)."""
-
-    @contextlib.contextmanager
-    def snapshot() -> Iterator[None]:
-        if store.conn.in_transaction:
-            yield
-            return
-        store.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            store.conn.execute("COMMIT")
-
-    return snapshot()
+@contextlib.contextmanager
+def _read_snapshot(store: Store) -> Iterator[None]:
+    """A read transaction: the split and the export see the same project while curators
+    go on writing (in WAL mode readers never block writers)."""
+    if store.conn.in_transaction:
+        yield
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        store.conn.execute("COMMIT")
 
 
 def plan_training(
@@ -270,7 +266,8 @@ def write_training_files(store: Store, plan: TrainPlan) -> dict[str, Any]:
     with _read_snapshot(store):
         ids = finished_doc_ids(store, plan.curator)
         train, dev = split_ids(ids, plan.dev_fraction, SPLIT_SEED)
-        plan.train_docs, plan.dev_docs = train, dev  # as exported, should a curator just finish one
+        # as exported, should a curator have finished a document since the plan
+        plan.train_docs, plan.dev_docs = train, dev
         report = export_spacy(
             store,
             plan.output / CORPUS,
