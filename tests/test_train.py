@@ -147,6 +147,17 @@ def test_record_find_and_resolve_a_model(store: Store, db_path: Path, tmp_path: 
     )
 
 
+def test_a_damaged_record_is_one_line_naming_the_project(store: Store, db_path: Path) -> None:
+    store.conn.execute(
+        "INSERT INTO models (name, path, base, curator, train_docs) "
+        "VALUES ('en_x', 'm', 'b', 'alice', 'not json')"
+    )
+    result = CliRunner().invoke(main, ["models", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {db_path}: the record of model 'en_x' is damaged (")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_models_command_lists_records_and_the_model_in_use(
     store: Store, db_path: Path, tmp_path: Path
 ) -> None:

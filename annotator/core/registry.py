@@ -71,18 +71,26 @@ def _stored_path(store: Store, path: Path) -> str:
 
 def _record(store: Store, row: tuple[Any, ...]) -> ModelRecord:
     id_, name, path, base, curator, train, dev, scores, info, created = row
-    return ModelRecord(
-        id=id_,
-        name=name,
-        path=_project_dir(store) / path,  # an absolute stored path stays as it is
-        base=base,
-        curator=curator,
-        train_docs=tuple(json.loads(train)),
-        dev_docs=tuple(json.loads(dev)),
-        scores=json.loads(scores),
-        info=json.loads(info),
-        created=created,
-    )
+    try:
+        record = ModelRecord(
+            id=id_,
+            name=str(name),
+            path=_project_dir(store) / str(path),  # an absolute stored path stays as it is
+            base=str(base),
+            curator=str(curator),
+            train_docs=tuple(int(d) for d in json.loads(train)),
+            dev_docs=tuple(int(d) for d in json.loads(dev)),
+            scores=json.loads(scores),
+            info=json.loads(info),
+            created=str(created),
+        )
+    except (TypeError, ValueError) as exc:
+        raise RegistryError(
+            f"{store.path}: the record of model {name!r} is damaged ({exc})"
+        ) from exc
+    if not isinstance(record.scores, dict) or not isinstance(record.info, dict):
+        raise RegistryError(f"{store.path}: the record of model {name!r} is damaged")
+    return record
 
 
 _COLUMNS = "id, name, path, base, curator, train_docs, dev_docs, scores, info, created"

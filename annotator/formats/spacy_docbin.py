@@ -203,7 +203,7 @@ def figure_entities(figures: list[Span], ents: list[Span]) -> list[Span]:
             continue  # a kind a curator made up: the span group keeps it
         start, end = fig.start, fig.end
         attrs = _figure_attrs(fig)
-        if fig.label_ == "duration" and attrs.get("unit") in TIME_UNITS:
+        if fig.label_ == "duration" and str(attrs.get("unit")) in TIME_UNITS:
             label = "TIME"
         if attrs.get("approx") or attrs.get("bound"):
             start -= _qualifier_before(fig)
@@ -231,7 +231,8 @@ def _qualifier_before(fig: Span) -> int:
 
 
 def _figure_attrs(fig: Span) -> dict[str, Any]:
-    return fig.doc.user_data.get(("._.", FIGURE_KEY, fig.start_char, fig.end_char)) or {}
+    attrs = fig.doc.user_data.get(("._.", FIGURE_KEY, fig.start_char, fig.end_char))
+    return attrs if isinstance(attrs, dict) else {}
 
 
 def _align(doc: Doc, spans: list[SpanDraft]) -> tuple[Doc, int]:
