@@ -32,6 +32,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "accept": "annotator.commands.accept:accept",
     "merge": "annotator.commands.merge:merge",
     "agreement": "annotator.commands.agreement:agreement",
+    "train": "annotator.commands.train:train",
+    "models": "annotator.commands.train:models",
+    "evaluate": "annotator.commands.evaluate:evaluate",
 }
 
 # Exit status when some records were rejected and the good ones kept.

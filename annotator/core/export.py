@@ -55,6 +55,7 @@ class ExportReport:
     # (document id, message) for every span that needed attention
     problems: list[tuple[int, str]] = field(default_factory=list)
     overlapping: int = 0
+    figure_ents: int = 0  # figures also written to doc.ents
     realigned: int = 0
     unaligned: int = 0
     split: dict[str, int] = field(default_factory=dict)
@@ -75,6 +76,8 @@ class ExportReport:
             )
         if self.layout:
             parts.append(f"doccano {self.layout} layout")
+        if self.figure_ents:
+            parts.append(f"{self.figure_ents} figures also in doc.ents")
         if self.split:
             parts.append(", ".join(f"{k} {v}" for k, v in self.split.items()))
         if self.overlapping or self.realigned or self.unaligned:
@@ -253,12 +256,14 @@ def export_spacy(
     model: str | None = None,
     shard_docs: int = SHARD_DOCS,
     shards: bool = False,
+    figures_as_ents: bool = True,
     on_progress: ProgressFn | None = None,
 ) -> ExportReport:
     """Write the curator's finished documents as spaCy DocBin file(s), streamed. A part
     (all, train or dev) of more than `shard_docs` documents, or any part when `shards`,
     becomes a folder of DocBins of `shard_docs` documents each (`spacy train` reads a
-    folder of .spacy files); otherwise one file."""
+    folder of .spacy files); otherwise one file. Figures go into doc.ents too unless
+    `figures_as_ents` is False."""
     from annotator.formats.spacy_docbin import (
         annotated_to_doc,
         docbin_to_disk,
@@ -290,11 +295,12 @@ def export_spacy(
         items = annotated_docs(store, curator, part_ids)
         while batch := list(islice(items, 256)):
             for item, tokens in zip(batch, tokenize([i.text for i in batch]), strict=True):
-                doc, problems = annotated_to_doc(tokens, item)
+                doc, problems = annotated_to_doc(tokens, item, figures_as_ents=figures_as_ents)
                 report.documents += 1
                 report.entities += sum(1 for s in item.spans if s.layer == "ents")
                 report.figures += sum(1 for s in item.spans if s.layer == "figures")
                 report.overlapping += len(problems.overlapping)
+                report.figure_ents += problems.figure_ents
                 report.realigned += problems.realigned
                 report.unaligned += len(problems.unaligned)
                 assert item.doc_id is not None

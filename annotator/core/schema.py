@@ -185,5 +185,23 @@ CREATE INDEX annotations_kb_id ON annotations (kb_id) WHERE kb_id IS NOT NULL;
 CREATE INDEX links_entity ON links (entity_id) WHERE entity_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# v6: the project's trained pipelines (`annotator train`): the name their suggestions
+# carry, where the pipeline folder is (relative to the project's folder when inside it),
+# what it was trained from and on (document ids as JSON lists), and its dev scores.
+V6 = f"""
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    base TEXT NOT NULL,
+    curator TEXT NOT NULL,
+    train_docs TEXT NOT NULL DEFAULT '[]',
+    dev_docs TEXT NOT NULL DEFAULT '[]',
+    scores TEXT NOT NULL DEFAULT '{{}}',
+    info TEXT NOT NULL DEFAULT '{{}}',
+    created TEXT NOT NULL DEFAULT {_NOW}
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)

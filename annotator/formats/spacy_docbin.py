@@ -8,6 +8,15 @@ What one exported `Doc` holds:
   others go to `doc.spans["ents_overlapping"]`, and each is reported. So
   `doc.ents` + `doc.spans["ents_overlapping"]` is every entity annotation.
 - `doc.spans["figures"]`: the figure annotations, labelled with the figure kind.
+- Figures are also in `doc.ents` with the OntoNotes label of their kind
+  (`FIGURE_ENT_LABELS`), where they overlap no entity annotation, so a model trained
+  on the export keeps finding MONEY, PERCENT and the other numeric labels. Their spans
+  follow OntoNotes: a count, rank or multiplier is the number only ("15" of "15
+  flights", "4th" of "4th largest partner"); money, percents, measures and durations
+  keep their whole span; the qualifier before an approximate or bounded figure joins
+  it ("About 70", "more than 300 kilometers"). Which `doc.ents` came from figures is
+  listed in the user data under `("._.", "figure_ents", None, None)`, so reading the
+  file back gives each figure once. `figures_as_ents=False` leaves them out of `doc.ents`.
 - Span groups have no attributes of their own, so the figures' attributes (value, unit,
   kind, metric, period, subjects, ...) live in `doc.user_data` under the key that
   spaCy's own span extensions use, `("._.", "figure", start_char, end_char)`, and the
@@ -47,8 +56,39 @@ if TYPE_CHECKING:
 FIGURE_KEY = "figure"
 ENT_ATTRS_KEY = "ent_attrs"
 DOC_KEY = "annotator"
+FIGURE_ENTS_KEY = "figure_ents"
 FIGURES_GROUP = "figures"
 OVERLAP_GROUP = "ents_overlapping"
+
+# The OntoNotes label (what spaCy's English pipelines predict) a figure of each kind
+# takes in doc.ents. A duration in hours, minutes or seconds is TIME, any longer one DATE,
+# as OntoNotes marks "3 hours" and "18 months".
+FIGURE_ENT_LABELS = {
+    "money": "MONEY",
+    "percent": "PERCENT",
+    "count": "CARDINAL",
+    "measure": "QUANTITY",
+    "rank": "ORDINAL",
+    "multiplier": "CARDINAL",
+    "duration": "DATE",
+}
+TIME_UNITS = frozenset({"hours", "minutes", "seconds"})
+# Kinds whose entity is the number only: OntoNotes marks "15" in "15 flights", "4th" in
+# "4th largest partner", "1.9" in "1.9 times" (and nothing in "twice").
+NUMBER_ONLY_KINDS = frozenset({"count", "rank", "multiplier"})
+NUMBER_WORDS = frozenset({"dozen", "dozens", "hundreds", "thousands", "millions", "billions"})
+# OntoNotes counts a figure's qualifier in its entity ("About 70", "more than 300
+# kilometers"); a figure keeps it in its attributes (approx, bound) instead. These words
+# right before an approximate or bounded figure join its entity.
+QUALIFIERS = frozenset(
+    tuple(q.split())
+    for q in (
+        "about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa",
+        "over", "under", "above", "below", "just over", "just under", "well over",
+        "more than", "less than", "fewer than", "at least", "at most", "up to",
+        "no more than", "no less than", "close to", "an estimated", "estimated",
+    )
+)  # fmt: skip
 
 
 @dataclass
@@ -56,6 +96,7 @@ class DocProblems:
     """What happened to one document's spans on the way into a Doc."""
 
     realigned: int = 0  # spans that needed tokens cut at their boundaries
+    figure_ents: int = 0  # figures also put in doc.ents
     overlapping: list[str] = field(default_factory=list)
     unaligned: list[str] = field(default_factory=list)
     duplicate_attrs: list[str] = field(default_factory=list)
@@ -88,8 +129,11 @@ def doc_metadata(item: AnnotatedText) -> dict[str, Any]:
     }
 
 
-def annotated_to_doc(doc: Doc, item: AnnotatedText) -> tuple[Doc, DocProblems]:
-    """Put `item`'s spans on `doc`, a tokenised Doc of `item.text`.
+def annotated_to_doc(
+    doc: Doc, item: AnnotatedText, *, figures_as_ents: bool = True
+) -> tuple[Doc, DocProblems]:
+    """Put `item`'s spans on `doc`, a tokenised Doc of `item.text`; with
+    `figures_as_ents`, figures that overlap no entity go into doc.ents too.
 
     Returns the Doc (a new one when tokens had to be cut) and what was reported.
     """
@@ -135,11 +179,64 @@ def annotated_to_doc(doc: Doc, item: AnnotatedText) -> tuple[Doc, DocProblems]:
                 f"{other.start_char}-{other.end_char} {other.label_} {other.text!r}; "
                 f'kept in doc.spans["{OVERLAP_GROUP}"]'
             )
-    doc.ents = kept
+    figure_ents = figure_entities(figures, ents) if figures_as_ents else []
+    doc.ents = sorted([*kept, *figure_ents], key=lambda e: e.start)
+    if figure_ents:
+        problems.figure_ents = len(figure_ents)
+        user_data[("._.", FIGURE_ENTS_KEY, None, None)] = [
+            (e.start_char, e.end_char) for e in figure_ents
+        ]
     if figures:
         doc.spans[FIGURES_GROUP] = figures
     user_data[("._.", DOC_KEY, None, None)] = doc_metadata(item)
     return doc, problems
+
+
+def figure_entities(figures: list[Span], ents: list[Span]) -> list[Span]:
+    """The doc.ents spans the figures give: the OntoNotes label of each figure's kind,
+    on the whole figure or (counts, ranks, multipliers) its number only, with the
+    qualifier words before an approximate or bounded figure; left out where they
+    overlap an entity annotation or a longer figure entity."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    found: list[Span] = []
+    for fig in figures:
+        label = FIGURE_ENT_LABELS.get(fig.label_)
+        if label is None:
+            continue  # a kind a curator made up: the span group keeps it
+        start, end = fig.start, fig.end
+        attrs = _figure_attrs(fig)
+        if fig.label_ == "duration" and str(attrs.get("unit")) in TIME_UNITS:
+            label = "TIME"
+        if attrs.get("approx") or attrs.get("bound"):
+            start -= _qualifier_before(fig)
+        if fig.label_ in NUMBER_ONLY_KINDS:
+            numbers = [t.i for t in fig if t.like_num or t.lower_ in NUMBER_WORDS]
+            if not numbers:
+                if fig.label_ == "multiplier":
+                    continue  # "twice", "doubled": no number for OntoNotes to mark
+            else:
+                end = numbers[-1] + 1
+        if any(e.start < end and start < e.end for e in ents):
+            continue
+        found.append(Span(fig.doc, start, end, label=label))
+    return filter_spans(found)
+
+
+def _qualifier_before(fig: Span) -> int:
+    """How many tokens of a qualifier ("about", "more than") come right before `fig`."""
+    for n in (3, 2, 1):
+        if fig.start >= n and tuple(t.lower_ for t in fig.doc[fig.start - n : fig.start]) in (
+            QUALIFIERS
+        ):
+            return n
+    return 0
+
+
+def _figure_attrs(fig: Span) -> dict[str, Any]:
+    attrs = fig.doc.user_data.get(("._.", FIGURE_KEY, fig.start_char, fig.end_char))
+    return attrs if isinstance(attrs, dict) else {}
 
 
 def _align(doc: Doc, spans: list[SpanDraft]) -> tuple[Doc, int]:
@@ -288,10 +385,14 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
     vocab = spacy.blank("en").vocab
     for number, doc in enumerate(db.get_docs(vocab), start=1):
         meta = doc.user_data.get(("._.", DOC_KEY, None, None)) or {}
+        from_figures = {
+            tuple(e) for e in doc.user_data.get(("._.", FIGURE_ENTS_KEY, None, None), ())
+        }
         seen: set[tuple[int, int, str, str]] = set()
         spans: list[SpanDraft] = []
         problems: list[Rejection] = []
-        groups: list[tuple[str, Iterable[Span]]] = [("ents", doc.ents)]
+        ents = [e for e in doc.ents if (e.start_char, e.end_char) not in from_figures]
+        groups: list[tuple[str, Iterable[Span]]] = [("ents", ents)]
         for key, group in doc.spans.items():
             groups.append(("figures" if key == FIGURES_GROUP else "ents", group))
         for layer, group in groups:
