@@ -4,6 +4,10 @@ The default ships in `resources/labels.json`. A project overrides it with
 `PROJECT.labels.json` beside the project file (for `news.db`: `news.labels.json`): labels
 listed there replace the default's of the same layer and name, new ones are added.
 Labels found in the data but in no scheme get a stable colour of their own.
+
+Every label has a key: 1-9 is the first bank, Alt+1 to Alt+9 the second. A label the
+scheme gives no key gets the first free one, in the scheme's order; past eighteen labels
+in a layer the label picker (L, then type the label's first letters) reaches the rest.
 """
 
 from __future__ import annotations
@@ -12,12 +16,23 @@ import colorsys
 import hashlib
 import importlib.resources
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path(str(importlib.resources.files("annotator.resources") / "labels.json"))
 LAYER_NAMES = {"ents": "Entities", "figures": "Figures"}
+BANK_1 = tuple("123456789")
+BANK_2 = tuple(f"Alt+{n}" for n in BANK_1)
+LABEL_KEYS = BANK_1 + BANK_2
+
+
+def normal_key(key: str) -> str:
+    """A label key as the scheme compares it: "alt+1" and "ALT + 1" are "Alt+1"."""
+    parts = [p.strip() for p in key.split("+")]
+    if len(parts) == 2 and parts[0].lower() == "alt" and parts[1]:
+        return f"Alt+{parts[1]}"
+    return key.strip()
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,7 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
                     layer,
                     str(e["label"]),
                     str(e.get("color") or _fallback_color(str(e["label"]))),
-                    str(e.get("key") or ""),
+                    normal_key(str(e.get("key") or "")),
                     str(e.get("description") or ""),
                 )
             )
@@ -66,7 +81,9 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
 
 class LabelScheme:
     def __init__(self, layers: dict[str, list[LabelDef]], source: str = "") -> None:
-        self.layers = {layer: list(layers.get(layer, [])) for layer in ("ents", "figures")}
+        self.layers = {
+            layer: _with_keys(list(layers.get(layer, []))) for layer in ("ents", "figures")
+        }
         self.source = source
 
     @classmethod
@@ -102,6 +119,21 @@ class LabelScheme:
 
     def labels(self, layer: str) -> list[LabelDef]:
         return list(self.layers.get(layer, []))
+
+
+def _with_keys(defs: list[LabelDef]) -> list[LabelDef]:
+    """`defs` with a key for each label that has none (or one another label took
+    first, or one that is no label key): the free keys of the two banks, in order."""
+    taken: set[str] = set()
+    out: list[LabelDef] = []
+    for d in defs:
+        if d.key in LABEL_KEYS and d.key not in taken:
+            taken.add(d.key)
+            out.append(d)
+        else:
+            out.append(replace(d, key=""))
+    free = iter(k for k in LABEL_KEYS if k not in taken)
+    return [d if d.key else replace(d, key=next(free, "")) for d in out]
 
 
 def override_path(project: str | Path) -> Path:
