@@ -129,7 +129,7 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
         counts[p.kind] += 1
         state = window.session.state
         where = state.document.source if state is not None else "-"
-        trace.append(f"{where}\t{p.kind}\t{p.name}\t{type(target).__name__}")
+        trace.append(f"{where}\t{p.kind}\t{p.name}\t{type(target).__name__}\t{curator.note}")
         if os.environ.get("CURATION_EFFORT_VERBOSE"):
             print(trace[-1], file=sys.stderr, flush=True)
         QTest.keyClick(target, p.key, p.mods)
