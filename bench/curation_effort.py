@@ -84,19 +84,18 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
     """Press the curator's keys on the window until it has nothing left to do. Keys are
     sent from a timer so that a key which opens a dialog (whose exec() runs its own
     event loop) is followed by the keys for that dialog."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance()
-    assert app is not None
+    loop = QEventLoop()  # a loop of its own: quitting it leaves the application running
     counts: Counter[str] = Counter()
     failure: list[BaseException] = []
     waited = [0]
 
     def tick() -> None:
         if failure or sum(counts.values()) >= limit:
-            app.quit()
+            loop.quit()
             return
         if (
             QApplication.activeModalWidget() is None
@@ -112,13 +111,13 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
             p = curator.next_key()
         except Exception as exc:  # the curator is stuck: report it, do not hang
             failure.append(exc)
-            app.quit()
+            loop.quit()
             return
         if p is None:
             if QApplication.activeModalWidget() is not None:
                 QTimer.singleShot(20, tick)  # a dialog closing after its answer
             else:
-                app.quit()
+                loop.quit()
             return
         QTimer.singleShot(0, tick)  # before the key: it may open a dialog
         modal = QApplication.activeModalWidget()
@@ -135,7 +134,7 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
         QTest.keyClick(target, p.key, p.mods)
 
     QTimer.singleShot(0, tick)
-    app.exec()
+    loop.exec()
     if failure:
         raise failure[0]
     return counts

@@ -118,43 +118,67 @@ def resize_span(
     text: str | None = None,
 ) -> tuple[int, int]:
     """Move the `side` ("left" or "right") edge of a span by `delta` tokens (+1 widens,
-    -1 narrows). A span never shrinks below one token nor leaves the text. Given the
-    `text`, an edge that would stop on punctuation nobody wants at a span's edge (a
-    hyphen, a comma; narrowing, also a quote or bracket) moves one token further."""
+    -1 narrows); the other edge stays where it is. An edge inside a token first moves
+    to that token's boundary. A span never shrinks below one token nor leaves the text.
+    Given the `text`, an edge that would stop on punctuation nobody wants at a span's
+    edge (a hyphen, a comma; narrowing, also a quote or bracket) moves one token
+    further, and a step that would leave only punctuation is not taken."""
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right', not {side!r}")
-    snapped = snap_to_tokens(tokens, start, end)
-    if snapped is None:
-        return start, end
     starts = [t[0] for t in tokens]
     ends = [t[1] for t in tokens]
-    first = bisect.bisect_left(starts, snapped[0])
-    last = bisect.bisect_left(ends, snapped[1])
-    step = 1 if delta > 0 else -1
+    widen = delta > 0
     for _ in range(abs(delta)):
-        before = (first, last)
-        first, last = _token_step(tokens, first, last, side, step)
-        if text is not None:
-            while first != last and _dangling(
-                text, tokens[first] if side == "left" else tokens[last], delta > 0
-            ):
-                moved = _token_step(tokens, first, last, side, step)
-                if moved == (first, last):
-                    break
-                first, last = moved
-            if first == last and _dangling(text, tokens[first], False):
-                first, last = before  # a span of punctuation alone is never the goal
-        if (first, last) == before:
+        new = _edge_step(tokens, starts, ends, start, end, side, widen, text)
+        if new is None:
             break
-    return tokens[first][0], tokens[last][1]
+        start, end = new
+    return start, end
 
 
-def _token_step(
-    tokens: Sequence[tuple[int, int]], first: int, last: int, side: str, step: int
-) -> tuple[int, int]:
-    if side == "left":
-        return min(max(first - step, 0), last), last
-    return first, max(min(last + step, len(tokens) - 1), first)
+def _edge_step(
+    tokens: Sequence[tuple[int, int]],
+    starts: list[int],
+    ends: list[int],
+    start: int,
+    end: int,
+    side: str,
+    widen: bool,
+    text: str | None,
+) -> tuple[int, int] | None:
+    """One token step of one edge, or None when the edge cannot move."""
+    s, e = start, end
+    for _ in range(len(tokens)):
+        if side == "left":
+            if widen:
+                i = bisect.bisect_left(starts, s) - 1  # the last token start before s
+                if i < 0:
+                    return None
+                s = starts[i]
+            else:
+                i = bisect.bisect_right(starts, s)  # the first token start after s
+                if i >= len(starts) or starts[i] >= e:
+                    return None
+                s = starts[i]
+            edge = tokens[i]
+        else:
+            if widen:
+                i = bisect.bisect_right(ends, e)  # the first token end after e
+                if i >= len(ends):
+                    return None
+                e = ends[i]
+            else:
+                i = bisect.bisect_left(ends, e) - 1  # the last token end before e
+                if i < 0 or ends[i] <= s:
+                    return None
+                e = ends[i]
+            edge = tokens[i]
+        if text is None or not _dangling(text, edge, widen):
+            break
+    inside = tokens[bisect.bisect_left(starts, s) : bisect.bisect_right(ends, e)]
+    if text is not None and not widen and all(_dangling(text, t, False) for t in inside):
+        return None  # a span of punctuation alone is never the goal
+    return s, e
 
 
 def _joins_previous(c: str) -> bool:

@@ -89,13 +89,13 @@ def shortcuts_html(scheme: LabelScheme) -> str:
             )
     parts.append("</table>")
     for layer, name in LAYER_NAMES.items():
-        keyed = [d for d in scheme.labels(layer) if d.key]
-        if keyed:
+        labels = scheme.labels(layer)
+        if labels:
             cells = " &nbsp; ".join(
-                f"<span style='white-space:nowrap'><b>{html.escape(key_text(d.key))}</b>&nbsp;"
-                f"<span style='color:{QColor(d.color).name()}'>■</span>&nbsp;"
+                f"<span style='white-space:nowrap'><b>{html.escape(key_text(d.key) or 'L…')}"
+                f"</b>&nbsp;<span style='color:{QColor(d.color).name()}'>■</span>&nbsp;"
                 f"{html.escape(d.label)}</span>"
-                for d in keyed
+                for d in labels
             )
             parts.append(
                 f"<p style='margin-top:12px'><b>Label keys, {name.lower()}:</b><br>{cells}</p>"

@@ -5,14 +5,16 @@ Shift+arrows select words for a new span) and the span list. The window opens in
 text, with the caret on the current span. Tab and Shift+Tab go between the text and the
 span list and nowhere else, so they never wander into the document list (whose arrow
 keys open documents). F6 and Shift+F6 visit the three panes in turn: text, spans,
-documents. Ctrl+F goes to the document search; Esc comes back from there (and from the
-document list) to the home last used, closes find-in-text, or clears a text selection.
+documents. Ctrl+F goes to the document search, ↓ from there into the list; Enter or Esc
+in the list, and Esc in the search, come back to the home last used. Esc in the text
+closes find-in-text or clears a text selection.
 After every dialog the focus goes back to the widget that had it (gui/modal.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.gui.article_pane import ArticlePane
@@ -42,9 +44,36 @@ class FocusModel(QObject):
             view.setTabKeyNavigation(False)
         self.article.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.span_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        doc_list.view.installEventFilter(self)
+        doc_list.search_box.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.modifiers() not in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            return False
+        key = event.key()
+        if obj is self.doc_list.view and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter in the document list: the document is open; back to work on it
+            # (and not the window's Enter, which would accept a span unseen).
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.go_home()
+                return True
+        if (
+            obj is self.doc_list.search_box
+            and key == Qt.Key.Key_Down
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            self.doc_list.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False
 
     def panes(self) -> list[QWidget]:
         return [self.article, self.span_view, self.doc_list.view]

@@ -80,9 +80,16 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
 
 
 class LabelScheme:
-    def __init__(self, layers: dict[str, list[LabelDef]], source: str = "") -> None:
+    def __init__(
+        self,
+        layers: dict[str, list[LabelDef]],
+        source: str = "",
+        first: dict[str, set[str]] | None = None,
+    ) -> None:
+        """`first`: per layer, the labels whose keys win over others' (the project's)."""
         self.layers = {
-            layer: _with_keys(list(layers.get(layer, []))) for layer in ("ents", "figures")
+            layer: _with_keys(list(layers.get(layer, [])), (first or {}).get(layer, set()))
+            for layer in ("ents", "figures")
         }
         self.source = source
 
@@ -92,6 +99,7 @@ class LabelScheme:
         layers = _read(DEFAULT_PATH) if DEFAULT_PATH.exists() else {"ents": [], "figures": []}
         source = str(DEFAULT_PATH)
         override = override_path(project) if project else None
+        first: dict[str, set[str]] = {}
         if override is not None and override.exists():
             extra = _read(override)
             for layer, defs in extra.items():
@@ -99,8 +107,9 @@ class LabelScheme:
                 for d in defs:
                     by_label[d.label] = d
                 layers[layer] = list(by_label.values())
+                first[layer] = {d.label for d in defs if d.key}
             source = str(override)
-        return cls(layers, source)
+        return cls(layers, source, first)
 
     def get(self, layer: str, label: str) -> LabelDef:
         for d in self.layers.get(layer, []):
@@ -121,17 +130,17 @@ class LabelScheme:
         return list(self.layers.get(layer, []))
 
 
-def _with_keys(defs: list[LabelDef]) -> list[LabelDef]:
+def _with_keys(defs: list[LabelDef], first: set[str]) -> list[LabelDef]:
     """`defs` with a key for each label that has none (or one another label took
-    first, or one that is no label key): the free keys of the two banks, in order."""
+    first, or one that is no label key): the free keys of the two banks, in order.
+    The labels in `first` (a project's own) keep their keys over the others."""
     taken: set[str] = set()
-    out: list[LabelDef] = []
-    for d in defs:
+    keep: set[str] = set()
+    for d in sorted(defs, key=lambda d: d.label not in first):
         if d.key in LABEL_KEYS and d.key not in taken:
             taken.add(d.key)
-            out.append(d)
-        else:
-            out.append(replace(d, key=""))
+            keep.add(d.label)
+    out = [d if d.label in keep else replace(d, key="") for d in defs]
     free = iter(k for k in LABEL_KEYS if k not in taken)
     return [d if d.key else replace(d, key=next(free, "")) for d in out]
 
