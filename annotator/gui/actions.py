@@ -35,7 +35,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "accept",
         "Accept",
         ("A", "Return"),
-        "Accept the selected suggestion and go to the next open one. With text selected, "
+        "Accept the current suggestion and go to the next open one. With text selected, "
         "Enter adds a span instead",
         "Span",
     ),
@@ -43,7 +43,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "reject",
         "Reject",
         ("X", "Backspace"),
-        "Reject the selected suggestion (on a rejected one: restore it)",
+        "Reject the current suggestion and go on (on a rejected one: restore it)",
         "Span",
     ),
     ActionSpec(
@@ -122,8 +122,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "create",
         "Add span from selection…",
         ("N",),
-        "Add a span over the selected text, widened to whole tokens; choose its label "
-        "(or select text and press 1–9)",
+        "Add a span over the selected text, widened to whole words; choose its label "
+        "(or press the label's key instead)",
         "Span",
     ),
     ActionSpec(
@@ -133,12 +133,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Add a span over exactly the selected characters (no token snapping)",
         "Span",
     ),
-    ActionSpec("delete", "Delete", ("Delete",), "Remove the selected span", "Span"),
+    ActionSpec("delete", "Delete", ("Delete",), "Remove the current span", "Span"),
     ActionSpec(
         "edit_figure",
         "Edit figure…",
         ("E",),
-        "Edit the selected figure's value, unit and kind",
+        "Edit the current figure's value, unit and kind",
         "Span",
     ),
     # -- document -------------------------------------------------------------------

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
 from annotator.core.curation import DocState, SpanItem
 from annotator.core.offsets import OffsetMap
-from annotator.gui.labels import LabelScheme
+from annotator.gui.labels import TINT, LabelScheme
 
 TEXT_COLOR = "#1F2328"
 PREVIEW_COLOR = "#3A4350"
@@ -50,6 +50,30 @@ def tint(color: str, alpha: float) -> QColor:
 def darker(color: str, factor: float = 0.72) -> QColor:
     c = QColor(color)
     return QColor(round(c.red() * factor), round(c.green() * factor), round(c.blue() * factor))
+
+
+def _luminance(c: QColor) -> float:
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def readable(color: str, background: QColor, factor: float = 0.62) -> QColor:
+    """The label's colour darkened by `factor`, and further until text in it reads on
+    `background` (contrast 4.5, WCAG AA): light colours such as sand stay legible."""
+    out = darker(color, factor)
+    while contrast(out, background) < 4.5 and factor > 0.05:
+        factor *= 0.85
+        out = darker(color, factor)
+    return out
 
 
 class ArticleView(QTextEdit):
@@ -141,11 +165,11 @@ class ArticleView(QTextEdit):
         rejected = state == "rejected"
         edited = state in EDITED_STATES
         if layer == "ents":
-            alpha = 0.10 if provisional else 0.26
+            alpha = TINT["suggested"] if provisional else TINT["decided"]
             if rejected:
-                alpha = 0.06
+                alpha = TINT["rejected"]
             if current:
-                alpha = 0.40
+                alpha = TINT["current"]
             fmt.setBackground(tint(color, alpha))
             if provisional or edited:
                 fmt.setUnderlineStyle(
@@ -157,7 +181,9 @@ class ArticleView(QTextEdit):
         else:
             # Figures: text in the label's colour, underlined; decided ones also overlined,
             # which reads as a frame and never as a link; edited ones underlined in a wave.
-            fmt.setForeground(darker(color, 0.85) if not rejected else QColor("#8A8F98"))
+            fmt.setForeground(
+                readable(color, QColor("#FFFFFF"), 0.85) if not rejected else QColor("#8A8F98")
+            )
             style = QTextCharFormat.UnderlineStyle.SingleUnderline
             if provisional:
                 style = QTextCharFormat.UnderlineStyle.DashUnderline

@@ -55,7 +55,9 @@ def shortcuts_html(scheme: LabelScheme) -> str:
     ]
     assert set(SHORTCUT_ORDER) == set(MENUS)
     for menu in SHORTCUT_ORDER:
-        parts.append(f"<tr><td class='h' colspan='3'>{menu}</td></tr>")
+        parts.append(
+            f"<tr><td class='h' width='24%'>{menu}</td><td width='24%'></td><td></td></tr>"
+        )
         for a in (a for a in ACTIONS if a.menu == menu):
             keys = " or ".join(
                 f"<b>{html.escape(key_text(k))}</b>" for k in a.keys if k not in HIDDEN_KEYS
@@ -66,7 +68,7 @@ def shortcuts_html(scheme: LabelScheme) -> str:
             )
         if menu == "Span":
             parts.append(
-                "<tr><td class='k'><b>1</b> … <b>9</b>, <b>Alt+1</b> … <b>Alt+9</b></td>"
+                "<tr><td class='k'><b>1</b> … <b>9</b>,<br><b>Alt+1</b> … <b>Alt+9</b></td>"
                 "<td class='k'>Set label</td>"
                 "<td class='d'>On the current span: give it the label of that key (below) "
                 "and go to the next open suggestion. On selected text: add an entity with "
@@ -81,7 +83,7 @@ def shortcuts_html(scheme: LabelScheme) -> str:
             )
         if menu == "Edit":
             parts.append(
-                "<tr><td class='k'><b>Shift+→</b>, <b>Ctrl+Shift+→</b>, <b>Home</b>…</td>"
+                "<tr><td class='k'><b>Shift+→</b>, <b>Ctrl+Shift+→</b>…</td>"
                 "<td class='k'>Select text</td>"
                 "<td class='d'>In the text the caret follows J and K: Shift+arrows select "
                 "characters, Ctrl+Shift+arrows words; a label key or N then adds the "
@@ -114,7 +116,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(720, 640)
+        self.resize(860, 700)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -331,8 +333,8 @@ class DoneWithOpenBox(QMessageBox):
             "Accept them and mark the document done, or mark it done and leave them open? "
             "Open suggestions are not exported."
         )
-        self.accept_button = self.addButton("Accept them", QMessageBox.ButtonRole.AcceptRole)
-        self.leave_button = self.addButton("Leave them open", QMessageBox.ButtonRole.ApplyRole)
+        self.accept_button = self.addButton("&Accept them", QMessageBox.ButtonRole.AcceptRole)
+        self.leave_button = self.addButton("&Leave them open", QMessageBox.ButtonRole.ActionRole)
         self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
         self.accept_button.setShortcut(QKeySequence("A"))
         self.leave_button.setShortcut(QKeySequence("L"))

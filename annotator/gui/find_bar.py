@@ -60,7 +60,8 @@ class FindBar(QWidget):
         self.field = FindField()
         self.field.setPlaceholderText("Find in text: type the start of a word")
         self.field.setClearButtonEnabled(True)
-        self.field.setMinimumWidth(200)
+        self.field.setMinimumWidth(180)
+        self.field.setMaximumWidth(240)
         self.count = QLabel(objectName="hint")
         self.count.setMinimumWidth(64)
         self.hint = QLabel(objectName="hint")
@@ -70,9 +71,9 @@ class FindBar(QWidget):
         layout.setContentsMargins(18, 6, 18, 6)
         layout.setSpacing(10)
         layout.addWidget(QLabel("Find", objectName="paneTitle"))
-        layout.addWidget(self.field, 1)
+        layout.addWidget(self.field)
         layout.addWidget(self.count)
-        layout.addWidget(hint)
+        layout.addWidget(hint, 1)
         self.field.textChanged.connect(self._search)
         self.field.returnPressed.connect(self.finish)
         self.field.moved.connect(self._step)
@@ -129,9 +130,9 @@ class FindBar(QWidget):
         self._mark(found=True)
         span = self.span_at_match()
         if span is not None:
-            self.hint.setText(f"Enter: go to {span.label} “{_short(span.text)}” · ↓↑ · Esc")
+            self.hint.setText(f"Enter: go to {span.label} “{_short(span.text, 18)}” · ↓↑ · Esc")
         else:
-            self.hint.setText("Enter: select, then a label key · ↓↑ · Esc")
+            self.hint.setText("Enter: select the words · ↓↑ · Esc")
 
     def span_at_match(self) -> SpanItem | None:
         """The span Enter goes to: one that starts where the match starts (an entity

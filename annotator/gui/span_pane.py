@@ -26,12 +26,14 @@ from annotator.gui.span_panel import VALUE_ROLE, SpanListModel
 from annotator.gui.tables import select_row, setup_table
 
 LEGEND = (
-    "<span style='background:#EEF3FC'>&nbsp;suggested&nbsp;</span> lighter, dotted"
-    " &nbsp;·&nbsp; <span style='background:#CBDAF6'>&nbsp;accepted&nbsp;</span>"
-    " &nbsp;·&nbsp; <span style='background:#CBDAF6;text-decoration:underline'>"
-    "&nbsp;corrected or added&nbsp;</span> underlined<br>"
-    "<span style='text-decoration:underline;color:#7A2A20'>figure</span>"
-    " &nbsp;·&nbsp; ▭ frame: current span &nbsp;·&nbsp; ┅ dashed: where a selection snaps"
+    "<table cellspacing='0' cellpadding='1'><tr>"
+    "<td><span style='background:#E7E4F0'>&nbsp;suggested&nbsp;</span> dotted &nbsp;</td>"
+    "<td><span style='background:#CCC8DF'>&nbsp;accepted&nbsp;</span> &nbsp;</td>"
+    "<td><span style='background:#CCC8DF;text-decoration:underline'>&nbsp;corrected, added"
+    "&nbsp;</span></td></tr><tr>"
+    "<td><span style='color:#6A1B2E;text-decoration:underline'>figure</span></td>"
+    "<td>▭ current span</td><td>┅ where a selection snaps</td>"
+    "</tr></table>"
 )
 
 
@@ -57,7 +59,12 @@ class TextAndValueDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         rect = opt.rect.adjusted(4, 0, -6, 0)
         metrics = opt.fontMetrics
-        value_width = min(metrics.horizontalAdvance(value), rect.width() // 2)
+        gap = 10
+        text_width = metrics.horizontalAdvance(text)
+        value_width = metrics.horizontalAdvance(value)
+        if text_width + gap + value_width > rect.width():
+            # the text first: the value gets what is left, but never under a third
+            value_width = max(rect.width() - gap - text_width, rect.width() // 3)
         painter.save()
         painter.setFont(opt.font)
         painter.setPen(QColor("#5B6675"))
@@ -72,7 +79,7 @@ class TextAndValueDelegate(QStyledItemDelegate):
             role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
             fg = opt.palette.color(role)
         painter.setPen(fg)
-        text_rect = rect.adjusted(0, 0, -(value_width + 10), 0)
+        text_rect = rect.adjusted(0, 0, -(value_width + gap), 0)
         painter.drawText(
             text_rect,
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.curation import DocState, SpanItem, format_figure
-from annotator.gui.article_view import darker, tint
+from annotator.gui.article_view import readable, tint
 from annotator.gui.labels import LabelScheme
 from annotator.gui.plain import tooltip
 
@@ -78,7 +78,7 @@ def _style(
     background = None if muted else tint(color, 0.14 if state == "suggested" else 0.30)
     grey = QColor("#9AA0A8")
     foregrounds = (
-        grey if muted else darker(color, 0.62),
+        grey if muted or background is None else readable(color, background),
         grey if muted else None,
         QColor(STATE_COLOR.get(state, "#6B7480")),
     )
