@@ -156,10 +156,14 @@ def test_tab_goes_between_text_and_spans_and_never_opens_documents(qtbot, window
     key(qtbot, Qt.Key.Key_Backtab, SHIFT)
     assert QApplication.focusWidget() is w.article or QApplication.focusWidget() is w.spans.view
     assert w.session.doc_id == 1  # no document was opened on the way
-    # In the span list, ↓ moves the current span and the caret with it.
+    # In the span list, ↓ moves the current span and the caret with it; letters are the
+    # window's keys there too (no type-to-search in the list)
     w.spans.view.setFocus()
     key(qtbot, Qt.Key.Key_Down)
     assert current_text(w) == "South Korea's" and w.article.caret() == TEXT.index("South")
+    key(qtbot, Qt.Key.Key_A)
+    assert anns(w.db_path) == [("South Korea's", "GPE", "accepted")]
+    assert QApplication.focusWidget() is w.spans.view
 
 
 def test_f6_visits_the_panes_and_esc_comes_back_home(qtbot, window) -> None:  # type: ignore[no-untyped-def]
