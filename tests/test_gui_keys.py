@@ -488,3 +488,16 @@ def test_the_docs_list_every_key() -> None:
     for a in ACTIONS:
         first = a.keys[0].replace("Return", "Enter")
         assert f"| {first}" in docs or f" {first} |" in docs or f"/ {first}" in docs, a.name
+
+
+def test_gui_with_paths_starts_the_import(qtbot, tmp_path: Path, seeds_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """`annotator gui --db new.db seeds/` (app.open_window with PATHs) imports them."""
+    from annotator.gui.app import open_window
+
+    w = open_window(tmp_path / "new.db", "alice", [str(seeds_dir / "000_71e2dbcf1fe46cab.txt")])
+    assert isinstance(w, MainWindow)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.doc_list.model.rowCount() == 1, timeout=20_000)
+    w.tasks.cancel_task()
+    qtbot.waitUntil(lambda: not w.tasks.busy(), timeout=20_000)
+    w.close()

@@ -136,6 +136,11 @@ class MainWindow(QMainWindow):
     def annotator(self) -> str:
         return self.session.annotator
 
+    def start_import(self, paths: list[str]) -> None:
+        """Import PATHs in the background, then suggest the new documents (what
+        `annotator gui PATH...` asks for; app.open_window calls this)."""
+        self.tasks.start_import(paths)
+
     # -- actions -----------------------------------------------------------------------
 
     def _handler(self, name: str) -> Callable[[], None]:
