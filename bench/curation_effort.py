@@ -97,12 +97,15 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
         if failure or sum(counts.values()) >= limit:
             loop.quit()
             return
-        if (
-            QApplication.activeModalWidget() is None
-            and QApplication.focusWidget() is None
-            and waited[0] < 200
-        ):
+        modal = QApplication.activeModalWidget()
+        settling = (
             # a dialog just closed: the window gets its activation back a moment later
+            QApplication.focusWidget() is None
+            if modal is None
+            # a dialog just opened: keys go to it once it is active (a curator waits)
+            else QApplication.activeWindow() is not modal or modal.focusWidget() is None
+        )
+        if settling and waited[0] < 200:
             waited[0] += 1
             QTimer.singleShot(5, tick)
             return
@@ -132,6 +135,9 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
         if os.environ.get("CURATION_EFFORT_VERBOSE"):
             print(trace[-1], file=sys.stderr, flush=True)
         QTest.keyClick(target, p.key, p.mods)
+        if os.environ.get("CURATION_EFFORT_VERBOSE"):
+            after = f"  -> sel={window.article.selected_span()} current={window.session.current}"
+            print(after, file=sys.stderr, flush=True)
 
     QTimer.singleShot(0, tick)
     loop.exec()

@@ -344,8 +344,19 @@ class Curator:
         return [press(K.Key_A, "accept")]
 
     def _edit_figure(self, it: SpanItem, g: Gold) -> list[Press]:
-        out = [press(K.Key_E, "figure")]
-        out += [press(ch, "figure") for ch in it.text]
+        """E, then the fields that differ from the gold: the value (Tab from the amount
+        field), the unit (two Tabs further), each selected with Ctrl+A and typed; Enter."""
+        out = [press(K.Key_E, "figure"), press(K.Key_Tab, "figure")]  # amount -> value
+        value = it.attrs.get("value")
+        if g.value is not None and value != g.value:
+            out.append(press(K.Key_A, "figure", CTRL, "Ctrl+A"))
+            out += [press(ch, "figure") for ch in f"{g.value:.12g}"]
+        out += [press(K.Key_Tab, "figure"), press(K.Key_Tab, "figure")]  # up to -> unit
+        if (it.attrs.get("unit") or None) != (g.unit or None):
+            out.append(press(K.Key_A, "figure", CTRL, "Ctrl+A"))
+            out += [press(ch, "figure") for ch in (g.unit or "")]
+            if not g.unit:
+                out.append(press(K.Key_Delete, "figure"))
         out.append(press(K.Key_Return, "figure"))
         return out
 
@@ -366,7 +377,7 @@ class Curator:
         ]
         jump = min(jumps, key=len) if jumps else None
         if jump is not None and (walk is None or len(jump) < len(walk)):
-            return jump[:1] if jump[0].key == K.Key_F3 else jump
+            return jump
         if walk is None:
             raise RuntimeError(f"cannot reach {target}")
         return walk[:1]  # one step, then look again
@@ -421,8 +432,8 @@ class Curator:
         while word_end < len(text) and text[word_end].isalnum():
             word_end += 1
         word = text[start:word_end].lower()
-        if not word:
-            return None
+        if not word or not word[0].isascii():
+            return None  # "Ádám" is more than a key away on most keyboards: not typed
         starts_here = [
             it for it in state.items if it.start == start and it.drawable and it.state != "rejected"
         ]
@@ -434,6 +445,7 @@ class Curator:
             return None
         origin = self.article.caret()
         best: list[Press] | None = None
+        word = word[: next((i for i, c in enumerate(word) if not c.isascii()), len(word))]
         for n in range(1, len(word) + 1):
             # the curator types until the match is the one, or until the count of
             # matches ("2 of 3") stops falling, then steps with ↓ or ↑
