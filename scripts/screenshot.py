@@ -7,7 +7,8 @@ Imports the seeds into a temporary project, runs the real model over them
 picture shows every state (accepted, corrected, suggested, the current span framed),
 and grabs the window. Then, by key presses as a curator would: find in text with a
 missed name found (docs/find.png), the match selected with where it will snap
-(docs/selection.png), and D with suggestions still open (docs/done-prompt.png). Also
+(docs/selection.png), D with suggestions still open (docs/done-prompt.png), and the
+keyboard in the span list after Tab (docs/focus-spans.png). Also
 writes docs/shortcuts.png and docs/figure-dialog.png.
 """
 
@@ -187,6 +188,15 @@ def keys_shots(app: object, window: object, out: Path) -> None:
     QTimer.singleShot(0, grab_prompt)
     QTest.keyClick(w.article, Qt.Key.Key_D)
     settle()
+
+    # Tab: the keyboard in the span list (its border turns blue); ↓ moves the current
+    # span, and the caret in the text with it
+    QTest.qWaitForWindowActive(w)
+    QTest.keyClick(QApplication.focusWidget() or w.article, Qt.Key.Key_Tab)
+    QTest.keyClick(w.spans.view, Qt.Key.Key_Down)
+    settle()
+    w.grab().save(str(out / "focus-spans.png"))
+    print(f"wrote {out / 'focus-spans.png'}")
 
 
 def first_missed_word(state: Any) -> tuple[int, str] | None:

@@ -219,6 +219,7 @@ def test_find_selects_the_match_and_a_label_key_adds_it(qtbot, window, project) 
     assert w.article.preview == (k, k + 6) and w.session.pending == (k, k + 6)
     key(qtbot, Qt.Key.Key_5)
     assert ("Kazakh", "NORP", "manual") in anns(project)
+    assert w.statusBar().currentMessage() == "Add NORP “Kazakh”"
     # the caret stays at the end of the new span, for the next selection
     assert w.article.caret() == k + 6 and w.article.selected_span() is None
     # Esc in the find bar puts the caret back; nothing matched shows as such

@@ -25,6 +25,9 @@ TITLE_MAX = 140
 
 class ArticlePane(QWidget):
     message = Signal(str, int)
+    # What a pending selection would add ("" once there is none): the status bar shows
+    # it for as long as the selection lasts, and clears only its own text.
+    selectionHint = Signal(str)
 
     def __init__(
         self,
@@ -103,13 +106,12 @@ class ArticlePane(QWidget):
         if span is not None and state is not None:
             words = state.text[span[0] : span[1]].replace("\n", " ")
             words = words if len(words) <= 50 else words[:23] + " … " + words[-23:]
-            self.message.emit(
+            self.selectionHint.emit(
                 f"Adds “{words}”: a label key (1–9, Alt+1–9), or N to choose the label "
-                "(Shift+N: exactly the characters selected)",
-                0,
+                "(Shift+N: exactly the characters selected)"
             )
         elif was_pending:
-            self.message.emit("", 0)
+            self.selectionHint.emit("")
 
     # -- view actions ------------------------------------------------------------------
 

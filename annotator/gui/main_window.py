@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
+        self._hint = ""
+        self.article_pane.selectionHint.connect(self._selection_hint)
         self.session.failed.connect(lambda exc, doing: show_error(self, exc, doing))
 
         self.setWindowTitle(f"{self.db_path.name} — {annotator} — annotator")
@@ -194,6 +196,14 @@ class MainWindow(QMainWindow):
         )
         undo.setEnabled(False)
         redo.setEnabled(False)
+
+    def _selection_hint(self, text: str) -> None:
+        bar = self.statusBar()
+        if text:
+            bar.showMessage(text)
+        elif bar.currentMessage() == self._hint:
+            bar.clearMessage()  # only its own: "Add NORP “Kazakh”" stays
+        self._hint = text
 
     def do_toggle_rejected(self) -> None:
         self.article_pane.set_show_rejected(self.actions_by_name["toggle_rejected"].isChecked())
