@@ -117,7 +117,8 @@ def replay(window: Any, curator: Any, trace: list[str], limit: int = 2000) -> Co
             loop.quit()
             return
         if p is None:
-            if QApplication.activeModalWidget() is not None:
+            if QApplication.activeModalWidget() is not None and waited[0] < 500:
+                waited[0] += 1
                 QTimer.singleShot(20, tick)  # a dialog closing after its answer
             else:
                 loop.quit()

@@ -142,7 +142,7 @@ class Curator:
     queue: deque[Press] = field(default_factory=deque)
     replans: int = 0
     stuck: dict[str, int] = field(default_factory=dict)
-    answered: set[int] = field(default_factory=set)
+    answered: Any = None  # the last dialog answered (kept, so it is never mistaken)
     note: str = ""  # what the last plan was for (for --trace)
 
     # -- what is on screen ---------------------------------------------------------------
@@ -298,9 +298,12 @@ class Curator:
             f"from {it.label + ' ' + repr(it.text) if it else '-'} "
             f"caret={self.article.caret()} current={self.session.current}"
         )
-        key = f"{task.kind}:{task.pos}:{task.gold}"
-        self.stuck[key] = self.stuck.get(key, 0) + 1
-        if self.stuck[key] > 12:
+        # the same task planned again on the same screen: the keys did not do what the
+        # curator expected (a bug in the window or here): stop rather than loop
+        seen = (task.kind, task.pos, task.gold, self.session.current, self.article.caret(),
+                tuple(state.counts().values()))  # fmt: skip
+        self.stuck[str(seen)] = self.stuck.get(str(seen), 0) + 1
+        if self.stuck[str(seen)] > 3:
             raise RuntimeError(f"no progress on {task} in {state.document.source}")
         if task.kind == "create":
             self.queue.extend(self._create(state, task.gold))
@@ -311,9 +314,9 @@ class Curator:
     def _dialog_key(self, modal: QWidget) -> Press | None:
         name = type(modal).__name__
         if name == "DoneWithOpenBox":
-            if id(modal) in self.answered:
+            if modal is self.answered:
                 return None  # answered; waiting for it to close
-            self.answered.add(id(modal))
+            self.answered = modal
             return press(K.Key_Return, "done", NO, "Enter (accept the rest)")
         if self.queue:
             return self.queue.popleft()

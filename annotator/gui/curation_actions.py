@@ -188,18 +188,14 @@ class CurationActions:
 
     def create_span(self, layer: str, label: str, *, exact: bool = False) -> Change | None:
         sel = self.article.selected_span()
-        if sel is None:
+        state = self.session.state
+        if sel is None or state is None:
             self._say("Select some text first")
             return None
-        span = (
-            curation.selection_span(self.session.state, *sel, exact=exact)
-            if (self.session.state is not None)
-            else None
-        )
+        span = curation.selection_span(state, *sel, exact=exact)
         change = self.session.run(
-            curation.create, sel[0], sel[1], layer, label, exact=exact,
-            advance=self.advance_after_fix,
-        )  # fmt: skip
+            curation.create, *sel, layer, label, exact=exact, advance=self.advance_after_fix
+        )
         if change is not None:
             self.article.clear_selection()
             if span is not None:
