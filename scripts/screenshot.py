@@ -4,8 +4,12 @@
 
 Imports the seeds into a temporary project, runs the real model over them
 (`annotator suggest`, in a subprocess like the window does), takes a few decisions so the
-picture shows every state, and grabs the window. Also writes docs/shortcuts.png and
-docs/figure-dialog.png.
+picture shows every state (accepted, corrected, suggested, the current span framed),
+and grabs the window. Then, by key presses as a curator would: find in text with a
+missed name found (docs/find.png), the match selected with where it will snap
+(docs/selection.png), D with suggestions still open (docs/done-prompt.png), and the
+keyboard in the span list after Tab (docs/focus-spans.png). Also
+writes docs/shortcuts.png and docs/figure-dialog.png.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +69,8 @@ def take_decisions(db: Path, annotator: str) -> int:
                 curation.reject(store, state, item)
             elif n == 5 and item.layer == "ents":
                 curation.resize(store, state, item, "right", +1)
+            elif n == 7 and item.layer == "ents":
+                curation.relabel(store, state, item, "NORP" if item.label != "NORP" else "GPE")
             else:
                 curation.accept(store, state, item)
         for other in store.document_ids()[:2]:
@@ -107,26 +114,105 @@ def main() -> None:
             window.session.set_current(first_open.id)
         for _ in range(5):
             app.processEvents()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+        out = args.out.parent
+        out.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(args.out))
         print(f"wrote {args.out}")
+        keys_shots(app, window, out)
 
         dialog = ShortcutsDialog(window.scheme, window)
         dialog.show()
         app.processEvents()
-        dialog.grab().save(str(args.out.parent / "shortcuts.png"))
+        dialog.grab().save(str(out / "shortcuts.png"))
         dialog.close()
 
-        fig = next((it for it in state.items if it.layer == "figures"), None)
+        # the heading and the amount typed are the same figure's
+        figures = [it for it in state.items if it.layer == "figures"]
+        fig = next((it for it in figures if it.label == "money"), figures[0] if figures else None)
         if fig is not None:
             fd = FigureDialog(fig, window)
             fd.show()
-            fd.amount.setText("about $6.2 billion")
-            fd._parse_amount("about $6.2 billion")
+            fd.amount.setText(fig.text)
+            fd._parse_amount(fig.text)
             app.processEvents()
-            fd.grab().save(str(args.out.parent / "figure-dialog.png"))
+            fd.grab().save(str(out / "figure-dialog.png"))
             fd.close()
         window.close()
+
+
+def keys_shots(app: object, window: object, out: Path) -> None:
+    """The find bar, a pending selection and D's question, reached by keys."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    w: Any = window
+
+    def settle() -> None:
+        for _ in range(5):
+            QApplication.processEvents()
+
+    state = w.session.state
+    missed = first_missed_word(state)
+    if missed is None:
+        fail("no word the model missed after the decided spans, to show find with")
+    start, word = missed
+    QTest.keyClick(w.article, Qt.Key.Key_Slash)
+    bar = w.article_pane.find_bar
+    for ch in word[:3].lower():
+        QTest.keyClick(bar.field, ch)
+    for _ in range(40):  # ↓ until the match is the missed word, as a curator would
+        sel = w.article.selected_span()
+        if sel is None or sel[0] == start:
+            break
+        QTest.keyClick(bar.field, Qt.Key.Key_Down)
+    settle()
+    w.grab().save(str(out / "find.png"))
+    print(f"wrote {out / 'find.png'}")
+    QTest.keyClick(bar.field, Qt.Key.Key_Return)
+    settle()
+    w.grab().save(str(out / "selection.png"))
+    print(f"wrote {out / 'selection.png'}")
+    QTest.keyClick(w.article, Qt.Key.Key_Escape)
+
+    def grab_prompt() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, grab_prompt)
+            return
+        settle()
+        box.grab().save(str(out / "done-prompt.png"))
+        print(f"wrote {out / 'done-prompt.png'}")
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, grab_prompt)
+    QTest.keyClick(w.article, Qt.Key.Key_D)
+    settle()
+
+    # Tab: the keyboard in the span list (its border turns blue); ↓ moves the current
+    # span, and the caret in the text with it
+    QTest.qWaitForWindowActive(w)
+    QTest.keyClick(QApplication.focusWidget() or w.article, Qt.Key.Key_Tab)
+    QTest.keyClick(w.spans.view, Qt.Key.Key_Down)
+    settle()
+    w.grab().save(str(out / "focus-spans.png"))
+    print(f"wrote {out / 'focus-spans.png'}")
+
+
+def first_missed_word(state: Any) -> tuple[int, str] | None:
+    """A capitalised word after the decided spans that no span covers (a name the
+    model missed, most likely), for the find picture."""
+    import re
+
+    after = max((it.end for it in state.items if it.state != "suggested"), default=0)
+    covered = [(it.start, it.end) for it in state.items if it.drawable]
+    for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", state.text):
+        sentence_start = state.text[max(0, m.start() - 2) : m.start()].strip() in ("", ".")
+        if m.start() < after or sentence_start:
+            continue
+        if not any(s <= m.start() < e for s, e in covered):
+            return m.start(), m.group()
+    return None
 
 
 if __name__ == "__main__":

@@ -199,6 +199,42 @@ def test_create_snaps_to_tokens_and_exact_variant(store: Store, doc: int) -> Non
     assert sam.origin == "accepted"
 
 
+def test_resize_by_characters(store: Store, doc: int) -> None:
+    st = _state(store, doc)
+    change = curation.resize(store, st, _find(st, "Kazakhstan"), "right", -1, "char")
+    assert change is not None
+    (a,) = store.annotations(doc, "ann")
+    assert (TEXT[a.start : a.end], a.origin) == ("Kazakhsta", "corrected")
+    st = _state(store, doc)
+    curation.resize(store, st, st.item(f"a{a.id}"), "right", +2, "char")  # type: ignore[arg-type]
+    assert TEXT[slice(*_extent(store, doc))] == "Kazakhstan 🇰🇿"  # the flag is one step
+    with pytest.raises(ValueError, match="unit"):
+        curation.resize(store, st, _find(st, "Samsung"), "left", 1, "word")
+
+
+def _extent(store: Store, doc: int) -> tuple[int, int]:
+    (a,) = store.annotations(doc, "ann")
+    return a.start, a.end
+
+
+def test_adding_a_span_over_the_words_of_another_relabels_it(store: Store, doc: int) -> None:
+    st = _state(store, doc)
+    k = TEXT.index("Kazakhstan")
+    # the model said GPE: adding those words as LOC corrects it, no second span on top
+    curation.create(store, st, k, k + len("Kazakhstan"), "ents", "LOC")
+    (a,) = store.annotations(doc, "ann")
+    assert (a.label, a.origin) == ("LOC", "corrected")
+    assert a.source_key == span_key("ents", k, k + len("Kazakhstan"), "GPE")
+    st = _state(store, doc)
+    assert [(it.label, it.state) for it in st.items if it.text == "Kazakhstan"] == [
+        ("LOC", "corrected")
+    ]
+    # the same on a decided span; the same label again adds nothing
+    curation.create(store, st, k, k + len("Kazakhstan"), "ents", "GPE")
+    assert [(a.label, a.origin) for a in store.annotations(doc, "ann")] == [("GPE", "corrected")]
+    assert curation.create(store, _state(store, doc), k, k + 10, "ents", "GPE") is None
+
+
 def test_create_figure_parses_amount(store: Store, doc: int) -> None:
     pytest.importorskip("annotator.core.figures")
     text = "Exports grew to 172.2 million US dollars."

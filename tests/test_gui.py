@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.core.importer import import_paths
 from annotator.core.store import NewDocument, Store, SuggestionDraft
 from annotator.gui.main_window import MainWindow
+from annotator.gui.span_panel import VALUE_ROLE
 
 EMOJI_TEXT = (
     "🎉 Astana 🇰🇿 hosted 😀Samsung😀 executives. Trade reached $6.1 billion 📈 in 2022, "
@@ -90,6 +91,16 @@ def _press(qtbot, w: MainWindow, key: Qt.Key | str, mod=Qt.KeyboardModifier.NoMo
     qtbot.keyClick(w.article, key, mod)
 
 
+def _stay_on_fixed_span(w: MainWindow) -> None:
+    """Edit → Preferences → Move on after a fix, unticked."""
+    w.actions_by_name["pref_advance_after_fix"].setChecked(False)
+
+
+def _leave_open_on_done(w: MainWindow) -> None:
+    """Edit → Preferences → Marking done with open suggestions → Leave them open."""
+    w.actions_by_name["pref_done_leave"].trigger()
+
+
 def _db(project: Path) -> Store:
     return Store(project)
 
@@ -156,6 +167,7 @@ def test_undo_redo_and_accept_all(qtbot, window: MainWindow, project: Path) -> N
 
 def test_relabel_with_number_key_and_resize(qtbot, window: MainWindow, project: Path) -> None:  # type: ignore[no-untyped-def]
     w = window
+    _stay_on_fixed_span(w)
     _press(qtbot, w, Qt.Key.Key_J)  # South Korea
     _press(qtbot, w, Qt.Key.Key_4)  # LOC
     assert _anns(project) == [("South Korea", "LOC", "corrected")]
@@ -176,6 +188,7 @@ def test_relabel_with_number_key_and_resize(qtbot, window: MainWindow, project: 
 
 def test_create_from_selection_and_delete(qtbot, window: MainWindow, project: Path) -> None:  # type: ignore[no-untyped-def]
     w = window
+    _stay_on_fixed_span(w)
     text = w.session.state.text  # type: ignore[union-attr]
     i = text.index("Foreign Minister")
     cursor = w.article.cursor_for(i + 2, i + 10)  # "reign Mi": snapped to tokens
@@ -221,7 +234,7 @@ def test_emoji_offsets_highlight_exact_text(qtbot, window: MainWindow) -> None: 
     invalid = [it for it in w.session.state.items if it.state == "invalid"]
     assert len(invalid) == 1
     row = w.spans.model.row_of(invalid[0].id)
-    assert w.spans.model.data(w.spans.model.index(row, 3)) == "invalid"
+    assert w.spans.model.data(w.spans.model.index(row, 2)) == "invalid"
     # A selection made in the widget after emoji lands on the right code points.
     s = EMOJI_TEXT.index("executives")
     w.article.setTextCursor(w.article.cursor_for(s, s + 4))
@@ -231,6 +244,7 @@ def test_emoji_offsets_highlight_exact_text(qtbot, window: MainWindow) -> None: 
         texts = [EMOJI_TEXT[a.start : a.end] for a in st.annotations(_emoji_id(w), "alice")]
     assert texts == ["executives"]
     # Widening over an emoji keeps whole characters.
+    _stay_on_fixed_span(w)
     sam = next(it for it in w.session.state.items if it.text == "Samsung")
     w.session.set_current(sam.id)
     _press(qtbot, w, Qt.Key.Key_BracketLeft)
@@ -242,7 +256,7 @@ def test_figure_edit_and_value_shown(qtbot, window: MainWindow) -> None:  # type
     w.session.open(_emoji_id(w))
     fig = next(it for it in w.session.state.items if it.layer == "figures")  # type: ignore[union-attr]
     row = w.spans.model.row_of(fig.id)
-    assert w.spans.model.data(w.spans.model.index(row, 2)) == "6.1 bn USD"
+    assert w.spans.model.data(w.spans.model.index(row, 1), VALUE_ROLE) == "6.1 bn USD"
     w.session.set_current(fig.id)
     w.curation.edit_figure_values = lambda item: {  # type: ignore[method-assign]
         "value": 6.2e9,
@@ -282,6 +296,7 @@ def test_done_jumps_to_next_open_and_undo_across_documents(
     qtbot, window: MainWindow, project: Path
 ) -> None:  # type: ignore[no-untyped-def]
     w = window
+    _leave_open_on_done(w)
     _press(qtbot, w, Qt.Key.Key_A)  # accept in doc 1
     _press(qtbot, w, Qt.Key.Key_D)  # done -> doc 2
     assert w.session.state is not None and w.session.state.document.id == 2
@@ -359,6 +374,7 @@ def test_malformed_search_shows_inline_error(qtbot, window: MainWindow) -> None:
 
 def test_status_filter(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w = window
+    _leave_open_on_done(w)
     _press(qtbot, w, Qt.Key.Key_D)
     w.doc_list.status_filter.setCurrentIndex(3)  # Done
     assert w.doc_list.model.rowCount() == 1

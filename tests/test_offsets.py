@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.offsets import OffsetMap, resize_span, snap_to_tokens, strip_span, token_bounds
+from annotator.core.offsets import (
+    OffsetMap,
+    resize_span,
+    resize_span_chars,
+    snap_to_tokens,
+    strip_span,
+    token_bounds,
+)
 
 TEXT = "🚀 Trade hit $6.1 billion 🇰🇿, up 19.5% 😀"
 
@@ -60,3 +67,64 @@ def test_tokens_and_snapping() -> None:
 
 def test_strip_span() -> None:
     assert strip_span("  Astana  ", 0, 10) == (2, 8)
+
+
+def test_tokens_split_clitics_like_spacy_and_keep_abbreviations() -> None:
+    def words(text: str) -> list[str]:
+        return [text[a:b] for a, b in token_bounds(text)]
+
+    assert words("South Korea's ties") == ["South", "Korea", "'s", "ties"]
+    assert words("KOREA’S O'Brien's don't") == ["KOREA", "’S", "O'Brien", "'s", "do", "n't"]
+    assert words("Koreans' U.S. officials") == ["Koreans", "'", "U.S.", "officials"]
+    assert words("Kazakh-South Korean") == ["Kazakh", "-", "South", "Korean"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "side", "delta", "expected"),
+    [
+        # a possessive is a token of its own: one step takes it off
+        ("met South Korea's envoy", "South Korea's", "right", -1, "South Korea"),
+        # a hyphen is never left at an edge: narrowing passes over it
+        ("the Kazakh-South Korean ties", "Kazakh-South Korean", "right", -2, "Kazakh"),
+        ("the Kazakh-South Korean ties", "Kazakh-South Korean", "left", -1, "South Korean"),
+        ("the Kazakh-South Korean ties", "Kazakh", "right", +1, "Kazakh-South"),
+        # an opening quote goes with the word narrowed away
+        ("the Korean “System of Labor Permits”.", "Korean “System of Labor Permits",
+         "left", -1, "System of Labor Permits"),
+        # widening stops at a closing quote (a title may want it), never after it
+        ("the Korean “System of Labor Permits”.", "System of Labor Permits",
+         "right", +1, "System of Labor Permits”"),
+        ("said Tokayev, who", "Tokayev", "right", +1, "Tokayev, who"),
+        # per cent signs and currency symbols stay
+        ("up 19.5% growth", "19.5% growth", "right", -1, "19.5%"),
+        ("paid $6.1 billion", "6.1 billion", "left", +1, "$6.1 billion"),
+        # a span never shrinks to punctuation alone or to nothing
+        ("the Kazakh-South ties", "Kazakh", "right", -1, "Kazakh"),
+    ],
+)  # fmt: skip
+def test_token_steps(text: str, span: str, side: str, delta: int, expected: str) -> None:
+    s = text.index(span)
+    start, end = resize_span(token_bounds(text), s, s + len(span), side, delta, text)
+    assert text[start:end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "side", "delta", "expected"),
+    [
+        ("the Koreans' ties", "Koreans'", "right", -1, "Koreans"),
+        ("the U.S. embassy", "U.S", "right", +1, "U.S."),
+        ("a “quote”", "“quote”", "left", -1, "quote”"),
+        ("South Korea said", "Korea", "left", +1, "h Korea"),  # over the space, one letter
+        ("x", "x", "right", -1, "x"),  # never empty
+        ("x", "x", "right", +1, "x"),  # never past the end
+        # characters drawn from several code points move as one
+        ("Seoul 🇰🇷 flag", "Seoul", "right", +1, "Seoul 🇰🇷"),
+        ("Seoul 🇰🇷 flag", "Seoul 🇰🇷", "right", -1, "Seoul"),
+        ("Cafe\u0301 du", "Cafe\u0301", "right", -1, "Caf"),
+        ("a 👍🏽 b", "a 👍🏽", "right", -1, "a"),
+    ],
+)
+def test_character_steps(text: str, span: str, side: str, delta: int, expected: str) -> None:
+    s = text.index(span)
+    start, end = resize_span_chars(text, s, s + len(span), side, delta)
+    assert text[start:end] == expected

@@ -27,7 +27,13 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from annotator.core.model import Annotation, Document, Suggestion, span_key
-from annotator.core.offsets import resize_span, snap_to_tokens, strip_span, token_bounds
+from annotator.core.offsets import (
+    resize_span,
+    resize_span_chars,
+    snap_to_tokens,
+    strip_span,
+    token_bounds,
+)
 from annotator.core.store import Store
 
 STATES = ("suggested", "accepted", "corrected", "manual", "rejected", "invalid")
@@ -532,11 +538,25 @@ def relabel(store: Store, state: DocState, item: SpanItem, label: str) -> Change
     return _focus_after_add(change, focus)
 
 
-def resize(store: Store, state: DocState, item: SpanItem, side: str, delta: int) -> Change | None:
-    """Move the `side` ("left"/"right") edge by `delta` tokens (+1 widens, -1 narrows)."""
+def resize(
+    store: Store,
+    state: DocState,
+    item: SpanItem,
+    side: str,
+    delta: int,
+    unit: str = "token",
+) -> Change | None:
+    """Move the `side` ("left"/"right") edge by `delta` tokens, or characters with
+    unit="char" (+1 widens, -1 narrows). Token steps pass over a hyphen, dash or comma
+    the edge would stop on ("Kazakh-South Korean" narrows to "Kazakh" in two steps)."""
     if item.state == "invalid":
         return None
-    start, end = resize_span(state.tokens, item.start, item.end, side, delta)
+    if unit == "char":
+        start, end = resize_span_chars(state.text, item.start, item.end, side, delta)
+    elif unit == "token":
+        start, end = resize_span(state.tokens, item.start, item.end, side, delta, state.text)
+    else:
+        raise ValueError(f"unit must be 'token' or 'char', not {unit!r}")
     if (start, end) == (item.start, item.end):
         return None
     verb = "Widen" if delta > 0 else "Narrow"
@@ -592,19 +612,26 @@ def create(
     exact: bool = False,
 ) -> Change | None:
     """A new span from a selection of code points [start, end). A span the model
-    already suggested with that label is accepted rather than duplicated."""
+    already suggested with that label is accepted rather than duplicated; a span already
+    there over the same words with another label gets this label instead of a second
+    span on top of it."""
     span = selection_span(state, start, end, exact=exact)
     if span is None:
         return None
     start, end = span
     key = span_key(layer, start, end, label)
+    same_words: list[SpanItem] = []
     for it in state.items:
         if it.source_key == key and it.is_suggestion:
             return accept(store, state, it)
-        if (it.layer, it.start, it.end, it.label) == (layer, start, end, label) and (
-            it.state in DECIDED_STATES
-        ):
-            return None  # already there
+        if (it.layer, it.start, it.end) == (layer, start, end) and it.state != "invalid":
+            if it.label == label and it.state in DECIDED_STATES:
+                return None  # already there
+            same_words.append(it)
+    if same_words:
+        # the decided one if any, else the suggestion (open before rejected)
+        order = {"accepted": 0, "corrected": 0, "manual": 0, "suggested": 1, "rejected": 2}
+        return relabel(store, state, min(same_words, key=lambda it: order[it.state]), label)
     attrs: dict[str, Any] = {}
     if layer == "figures":
         attrs, _kind = figure_attrs(state.text[start:end])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -51,9 +52,19 @@ class OffsetMap:
         return u16 - n
 
 
-# Close to spaCy's English tokenizer for snapping purposes: numbers with their
-# separators, words with inner apostrophes, and every other non-space character alone.
-_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|\w+|\S", re.UNICODE)
+# Close to spaCy's English tokenizer for snapping purposes: abbreviations with dots
+# ("U.S."), numbers with their separators, words with inner apostrophes ("O'Brien"), the
+# clitics spaCy splits off as tokens of their own (possessive "'s", "n't", "'ll"...), and
+# every other non-space character alone (so "Kazakh-Korean" is three tokens).
+_CLITIC = r"(?:['’](?:s|S|d|D|m|M|ll|LL|re|RE|ve|VE)|[nN]['’][tT])(?![^\W\d_])"
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"
+    r"|\d+(?:[.,:/]\d+)*"
+    rf"|(?:(?!{_CLITIC})[^\W\d_])+(?:(?!{_CLITIC})['’][^\W\d_]+)*"
+    rf"|{_CLITIC}"
+    r"|\w+|\S",
+    re.UNICODE,
+)
 
 
 def token_bounds(text: str) -> list[tuple[int, int]]:
@@ -78,25 +89,168 @@ def snap_to_tokens(
     return tokens[first][0], tokens[last][1]
 
 
+# Punctuation a span edge does not stop on when it moves by tokens. Narrowing steps
+# over hyphens, dashes, brackets, quotes, commas, colons and semicolons ("Kazakh-South
+# Korean" narrows to "Kazakh-South", then to "Kazakh"); widening steps over hyphens,
+# dashes and commas ("Kazakh" widens to "Kazakh-South") but stops at a bracket or quote,
+# which a title may need. Full stops, per cent signs and currency symbols are kept
+# ("U.S.", "19.5%", "$6.1"); the character steps reach any other edge.
+_PUNCT_CATEGORIES = ("Pd", "Ps", "Pe", "Pi", "Pf")
+_PUNCT_CHARS = frozenset(",;:'\"")
+_WIDEN_OVER = frozenset(",;")
+
+
+def _dangling(text: str, token: tuple[int, int], widening: bool) -> bool:
+    piece = text[token[0] : token[1]]
+    if not piece:
+        return False
+    if widening:
+        return all(c in _WIDEN_OVER or unicodedata.category(c) == "Pd" for c in piece)
+    return all(c in _PUNCT_CHARS or unicodedata.category(c) in _PUNCT_CATEGORIES for c in piece)
+
+
 def resize_span(
-    tokens: Sequence[tuple[int, int]], start: int, end: int, side: str, delta: int
+    tokens: Sequence[tuple[int, int]],
+    start: int,
+    end: int,
+    side: str,
+    delta: int,
+    text: str | None = None,
 ) -> tuple[int, int]:
     """Move the `side` ("left" or "right") edge of a span by `delta` tokens (+1 widens,
-    -1 narrows). A span never shrinks below one token nor leaves the text."""
-    snapped = snap_to_tokens(tokens, start, end)
-    if snapped is None:
-        return start, end
+    -1 narrows); the other edge stays where it is. An edge inside a token first moves
+    to that token's boundary. A span never shrinks below one token nor leaves the text.
+    Given the `text`, an edge that would stop on punctuation nobody wants at a span's
+    edge (a hyphen, a comma; narrowing, also a quote or bracket) moves one token
+    further, and a step that would leave only punctuation is not taken."""
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', not {side!r}")
     starts = [t[0] for t in tokens]
     ends = [t[1] for t in tokens]
-    first = bisect.bisect_left(starts, snapped[0])
-    last = bisect.bisect_left(ends, snapped[1])
-    if side == "left":
-        first = min(max(first - delta, 0), last)
-    elif side == "right":
-        last = max(min(last + delta, len(tokens) - 1), first)
-    else:
+    widen = delta > 0
+    for _ in range(abs(delta)):
+        new = _edge_step(tokens, starts, ends, start, end, side, widen, text)
+        if new is None:
+            break
+        start, end = new
+    return start, end
+
+
+def _edge_step(
+    tokens: Sequence[tuple[int, int]],
+    starts: list[int],
+    ends: list[int],
+    start: int,
+    end: int,
+    side: str,
+    widen: bool,
+    text: str | None,
+) -> tuple[int, int] | None:
+    """One token step of one edge, or None when the edge cannot move."""
+    s, e = start, end
+    for _ in range(len(tokens)):
+        if side == "left":
+            if widen:
+                i = bisect.bisect_left(starts, s) - 1  # the last token start before s
+                if i < 0:
+                    return None
+                s = starts[i]
+            else:
+                i = bisect.bisect_right(starts, s)  # the first token start after s
+                if i >= len(starts) or starts[i] >= e:
+                    return None
+                s = starts[i]
+            edge = tokens[i]
+        else:
+            if widen:
+                i = bisect.bisect_right(ends, e)  # the first token end after e
+                if i >= len(ends):
+                    return None
+                e = ends[i]
+            else:
+                i = bisect.bisect_left(ends, e) - 1  # the last token end before e
+                if i < 0 or ends[i] <= s:
+                    return None
+                e = ends[i]
+            edge = tokens[i]
+        if text is None or not _dangling(text, edge, widen):
+            break
+    inside = tokens[bisect.bisect_left(starts, s) : bisect.bisect_right(ends, e)]
+    if text is not None and not widen and all(_dangling(text, t, False) for t in inside):
+        return None  # a span of punctuation alone is never the goal
+    return s, e
+
+
+def _joins_previous(c: str) -> bool:
+    """A code point drawn as part of the character before it: combining marks, variation
+    selectors, the zero-width joiner and skin-tone modifiers."""
+    return (
+        unicodedata.category(c) in ("Mn", "Me", "Mc")
+        or c in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= c <= "\U0001f3ff"
+    )
+
+
+def _regional(c: str) -> bool:
+    return "\U0001f1e6" <= c <= "\U0001f1ff"
+
+
+def char_boundaries(text: str, start: int, end: int) -> list[int]:
+    """Offsets in [start, end] where a span edge may sit without splitting what shows as
+    one character (an accented letter written with a combining mark, an emoji with a
+    modifier or joiner, a flag made of two regional indicators)."""
+    out: list[int] = []
+    run = 0  # regional indicators in a row so far
+    for i in range(start, end + 1):
+        if i == 0 or i == len(text):
+            out.append(i)
+            run = 0
+            continue
+        prev, c = text[i - 1], text[i]
+        run = run + 1 if _regional(prev) else 0
+        if _joins_previous(c) or prev == "\u200d":
+            continue
+        if _regional(prev) and _regional(c) and run % 2 == 1:
+            continue
+        out.append(i)
+    return out
+
+
+def resize_span_chars(text: str, start: int, end: int, side: str, delta: int) -> tuple[int, int]:
+    """Move the `side` edge of a span by `delta` characters (+1 widens, -1 narrows), for
+    the edges tokens do not reach ("Koreans'", "U.S", a stray quote). The edge passes
+    over white space rather than stop on it; a span never becomes empty nor leaves the
+    text, and never splits a character drawn from several code points."""
+    if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right', not {side!r}")
-    return tokens[first][0], tokens[last][1]
+    lo = max(0, start - 64)
+    hi = min(len(text), end + 64)
+    marks = char_boundaries(text, lo, hi)
+    for _ in range(abs(delta)):
+        widen = delta > 0
+        if side == "left":
+            new = _next_mark(marks, start, -1 if widen else +1)
+            while new is not None and 0 <= new < len(text) and text[new].isspace():
+                new = _next_mark(marks, new, -1 if widen else +1)
+            if new is None or new >= end:
+                break
+            start = new
+        else:
+            new = _next_mark(marks, end, +1 if widen else -1)
+            while new is not None and 0 < new <= len(text) and text[new - 1].isspace():
+                new = _next_mark(marks, new, +1 if widen else -1)
+            if new is None or new <= start:
+                break
+            end = new
+    return start, end
+
+
+def _next_mark(marks: Sequence[int], at: int, direction: int) -> int | None:
+    i = bisect.bisect_left(marks, at)
+    if direction > 0:
+        j = i + 1 if i < len(marks) and marks[i] == at else i
+        return marks[j] if j < len(marks) else None
+    return marks[i - 1] if i > 0 else None
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -17,13 +17,25 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # -- span ---------------------------------------------------------------------
-    ActionSpec("next_span", "Next span", ("J",), "Select the next span in the text", "Span"),
-    ActionSpec("prev_span", "Previous span", ("K",), "Select the previous span", "Span"),
+    ActionSpec(
+        "next_span",
+        "Next span",
+        ("J",),
+        "Make the next span current; the caret goes to it",
+        "Span",
+    ),
+    ActionSpec(
+        "prev_span",
+        "Previous span",
+        ("K",),
+        "Make the previous span current; the caret goes to it",
+        "Span",
+    ),
     ActionSpec(
         "accept",
         "Accept",
         ("A", "Return"),
-        "Accept the selected suggestion and go to the next open one. With text selected, "
+        "Accept the current suggestion and go to the next open one. With text selected, "
         "Enter adds a span instead",
         "Span",
     ),
@@ -31,7 +43,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "reject",
         "Reject",
         ("X", "Backspace"),
-        "Reject the selected suggestion (on a rejected one: restore it)",
+        "Reject the current suggestion and go on (on a rejected one: restore it)",
         "Span",
     ),
     ActionSpec(
@@ -45,31 +57,73 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "pick_label_action",
         "Change label…",
         ("L",),
-        "Choose a label from a list (1–9 set one directly)",
+        "Choose a label from a list: type its first letters (or press its key), Enter",
         "Span",
     ),
-    ActionSpec("widen_left", "Widen left", ("[",), "Move the start one token to the left", "Span"),
-    ActionSpec("widen_right", "Widen right", ("]",), "Move the end one token to the right", "Span"),
+    ActionSpec(
+        "widen_left",
+        "Widen left",
+        ("[",),
+        "Move the start one word to the left (over a hyphen: to the word before it)",
+        "Span",
+    ),
+    ActionSpec(
+        "widen_right",
+        "Widen right",
+        ("]",),
+        "Move the end one word to the right (over a hyphen: to the word after it)",
+        "Span",
+    ),
     ActionSpec(
         "narrow_left",
         "Narrow left",
         ("Shift+[", "{", "Shift+{"),
-        "Move the start one token to the right",
+        "Move the start one word to the right; possessive ’s, hyphens and punctuation are "
+        "words of their own, and the start passes over a hyphen, quote or comma",
         "Span",
     ),
     ActionSpec(
         "narrow_right",
         "Narrow right",
         ("Shift+]", "}", "Shift+}"),
-        "Move the end one token to the left",
+        "Move the end one word to the left (“South Korea’s” → “South Korea”, "
+        "“Kazakh-South” → “Kazakh”)",
+        "Span",
+    ),
+    ActionSpec(
+        "widen_left_char",
+        "Widen left by a character",
+        ("Ctrl+[",),
+        "Move the start one character to the left",
+        "Span",
+    ),
+    ActionSpec(
+        "widen_right_char",
+        "Widen right by a character",
+        ("Ctrl+]",),
+        "Move the end one character to the right (“U.S” → “U.S.”)",
+        "Span",
+    ),
+    ActionSpec(
+        "narrow_left_char",
+        "Narrow left by a character",
+        ("Ctrl+Shift+[", "Ctrl+{", "Ctrl+Shift+{"),
+        "Move the start one character to the right",
+        "Span",
+    ),
+    ActionSpec(
+        "narrow_right_char",
+        "Narrow right by a character",
+        ("Ctrl+Shift+]", "Ctrl+}", "Ctrl+Shift+}"),
+        "Move the end one character to the left (“Koreans’” → “Koreans”)",
         "Span",
     ),
     ActionSpec(
         "create",
         "Add span from selection…",
         ("N",),
-        "Add a span over the selected text, widened to whole tokens; choose its label "
-        "(or select text and press 1–9)",
+        "Add a span over the selected text, widened to whole words; choose its label "
+        "(or press the label's key instead)",
         "Span",
     ),
     ActionSpec(
@@ -79,12 +133,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Add a span over exactly the selected characters (no token snapping)",
         "Span",
     ),
-    ActionSpec("delete", "Delete", ("Delete",), "Remove the selected span", "Span"),
+    ActionSpec("delete", "Delete", ("Delete",), "Remove the current span", "Span"),
     ActionSpec(
         "edit_figure",
         "Edit figure…",
         ("E",),
-        "Edit the selected figure's value, unit and kind",
+        "Edit the current figure's value, unit and kind",
         "Span",
     ),
     # -- document -------------------------------------------------------------------
@@ -92,7 +146,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "mark_done",
         "Mark done, next open",
         ("Ctrl+Return", "D"),
-        "Mark this document done and open the next open one",
+        "Mark this document done and open the next open one. With suggestions still open, "
+        "asks once: accept them (Enter), leave them open (L) or go back (Esc)",
         "Document",
     ),
     ActionSpec(
@@ -134,9 +189,45 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("undo", "Undo", ("Ctrl+Z",), "Undo the last action (in any document)", "Edit"),
     ActionSpec("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone action", "Edit"),
     ActionSpec(
-        "find", "Search documents", ("Ctrl+F",), "Full-text search over titles and texts", "Edit"
+        "find_in_text",
+        "Find in text…",
+        ("/",),
+        "Type the start of a word: the first match after the caret is selected. Enter on "
+        "a match where a span starts makes that span current; elsewhere it keeps the "
+        "match selected, so a label key or N adds it. ↓ ↑ next, previous; Esc back",
+        "Edit",
+    ),
+    ActionSpec("find_next", "Find next", ("F3",), "Select the next match in the text", "Edit"),
+    ActionSpec("find_prev", "Find previous", ("Shift+F3",), "Select the previous match", "Edit"),
+    ActionSpec(
+        "escape",
+        "Clear selection, back to text",
+        ("Esc",),
+        "Clear the text selection; close Find; from the document list or search, back",
+        "Edit",
+    ),
+    ActionSpec(
+        "find",
+        "Search documents",
+        ("Ctrl+F",),
+        "Full-text search over titles and texts (Esc goes back to the text)",
+        "Edit",
     ),
     # -- view -------------------------------------------------------------------------
+    ActionSpec(
+        "focus_next_pane",
+        "Next pane",
+        ("F6",),
+        "Move the keyboard focus to the next pane: text, spans, documents",
+        "View",
+    ),
+    ActionSpec(
+        "focus_prev_pane",
+        "Previous pane",
+        ("Shift+F6",),
+        "Move the keyboard focus to the previous pane",
+        "View",
+    ),
     ActionSpec(
         "toggle_rejected",
         "Show rejected in text",

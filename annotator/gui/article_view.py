@@ -2,18 +2,25 @@
 
 Spans are drawn as ExtraSelections, so the document text is never touched. Entities are a
 tint of their label's colour; figures are underlined in theirs, with coloured text.
-Suggestions are lighter with a dotted/dashed line until accepted; rejected ones are hidden
-unless asked for (then struck through); invalid ones are never drawn. Every position goes
-through OffsetMap: Qt counts UTF-16 code units, the project counts code points.
+Suggestions are lighter with a dotted/dashed line until accepted; a span the curator
+corrected or added has a solid line under it, one accepted as suggested none; rejected
+ones are hidden unless asked for (then struck through); invalid ones are never drawn.
+The current span has a frame around it. While text is selected the current span is not
+framed (a label key then adds the selection as a span): a dashed frame shows the words
+the selection will snap to instead. Every position goes through OffsetMap: Qt counts
+UTF-16 code units, the project counts code points.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -23,9 +30,11 @@ from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
 from annotator.core.curation import DocState, SpanItem
 from annotator.core.offsets import OffsetMap
-from annotator.gui.labels import LabelScheme
+from annotator.gui.labels import TINT, LabelScheme
 
 TEXT_COLOR = "#1F2328"
+PREVIEW_COLOR = "#3A4350"
+EDITED_STATES = ("corrected", "manual")
 
 
 def tint(color: str, alpha: float) -> QColor:
@@ -41,6 +50,30 @@ def tint(color: str, alpha: float) -> QColor:
 def darker(color: str, factor: float = 0.72) -> QColor:
     c = QColor(color)
     return QColor(round(c.red() * factor), round(c.green() * factor), round(c.blue() * factor))
+
+
+def _luminance(c: QColor) -> float:
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def readable(color: str, background: QColor, factor: float = 0.62) -> QColor:
+    """The label's colour darkened by `factor`, and further until text in it reads on
+    `background` (contrast 4.5, WCAG AA): light colours such as sand stay legible."""
+    out = darker(color, factor)
+    while contrast(out, background) < 4.5 and factor > 0.05:
+        factor *= 0.85
+        out = darker(color, factor)
+    return out
 
 
 class ArticleView(QTextEdit):
@@ -68,6 +101,9 @@ class ArticleView(QTextEdit):
         self._formats: dict[tuple[str, str, str, bool], QTextCharFormat] = {}
         self._formats_scheme: LabelScheme | None = None
         self._selections: dict[tuple[int, int, str, str, str, bool], QTextEdit.ExtraSelection] = {}
+        # What the frames show: the current span, or where a selection will snap.
+        self._frame: tuple[int, int, QColor] | None = None
+        self.preview: tuple[int, int] | None = None
         self.viewport().installEventFilter(self)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
@@ -127,29 +163,33 @@ class ArticleView(QTextEdit):
         fmt = QTextCharFormat()
         provisional = state == "suggested"
         rejected = state == "rejected"
+        edited = state in EDITED_STATES
         if layer == "ents":
-            alpha = 0.10 if provisional else 0.26
+            alpha = TINT["suggested"] if provisional else TINT["decided"]
             if rejected:
-                alpha = 0.06
+                alpha = TINT["rejected"]
             if current:
-                alpha = 0.45
+                alpha = TINT["current"]
             fmt.setBackground(tint(color, alpha))
-            if provisional or current:
+            if provisional or edited:
                 fmt.setUnderlineStyle(
-                    QTextCharFormat.UnderlineStyle.SingleUnderline
-                    if current
-                    else QTextCharFormat.UnderlineStyle.DotLine
+                    QTextCharFormat.UnderlineStyle.DotLine
+                    if provisional
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
                 )
-                fmt.setUnderlineColor(QColor(color))
+                fmt.setUnderlineColor(darker(color, 0.8))
         else:
             # Figures: text in the label's colour, underlined; decided ones also overlined,
-            # which reads as a frame and never as a link.
-            fmt.setForeground(darker(color, 0.85) if not rejected else QColor("#8A8F98"))
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.DashUnderline
-                if provisional
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
+            # which reads as a frame and never as a link; edited ones underlined in a wave.
+            fmt.setForeground(
+                readable(color, QColor("#FFFFFF"), 0.85) if not rejected else QColor("#8A8F98")
             )
+            style = QTextCharFormat.UnderlineStyle.SingleUnderline
+            if provisional:
+                style = QTextCharFormat.UnderlineStyle.DashUnderline
+            elif edited:
+                style = QTextCharFormat.UnderlineStyle.WaveUnderline
+            fmt.setUnderlineStyle(style)
             fmt.setUnderlineColor(QColor(color))
             fmt.setFontOverline(not provisional and not rejected)
             if current:
@@ -223,6 +263,13 @@ class ArticleView(QTextEdit):
             else:
                 figures.append(sel)
         self.setExtraSelections(ents + figures + last)
+        cur = state.item(current) if current is not None else None
+        self._frame = (
+            (cur.start, cur.end, darker(self.scheme.color(cur.layer, cur.label), 0.7))
+            if cur is not None and cur.drawable
+            else None
+        )
+        self.viewport().update()
 
     def _scrolled(self) -> None:
         if self._loading or self.state is None:
@@ -263,6 +310,86 @@ class ArticleView(QTextEdit):
         c = self.textCursor()
         c.clearSelection()
         self.setTextCursor(c)
+
+    def caret(self) -> int:
+        """The caret's position as a code point."""
+        return self.offsets.to_cp(min(self.textCursor().position(), self.offsets.utf16_length))
+
+    def place_caret(self, cp: int) -> None:
+        """Put the caret at code point `cp`, with nothing selected."""
+        c = QTextCursor(self.document())
+        c.setPosition(self.offsets.to_utf16(max(0, min(cp, len(self.offsets.text)))))
+        self.setTextCursor(c)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points [start, end), the caret at the end, and show them."""
+        self.setTextCursor(self.cursor_for(start, end))
+        self.ensureCursorVisible()
+
+    def set_preview(self, span: tuple[int, int] | None) -> None:
+        """Where the pending selection will snap (None: no selection)."""
+        if span != self.preview:
+            self.preview = span
+            self.viewport().update()
+
+    # -- frames ------------------------------------------------------------------------
+
+    def range_rects(self, start: int, end: int) -> list[QRectF]:
+        """The rectangles, one per visual line, that code points [start, end) cover, in
+        viewport coordinates."""
+        a16, b16 = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
+        doc = self.document()
+        layout = doc.documentLayout()
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        rects: list[QRectF] = []
+        block = doc.findBlock(a16)
+        while block.isValid() and block.position() < b16:
+            text_layout = block.layout()
+            top_left = layout.blockBoundingRect(block).topLeft()
+            bpos = block.position()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                ls = bpos + line.textStart()
+                s, e = max(a16, ls), min(b16, ls + line.textLength())
+                if s >= e:
+                    continue
+                x1 = line.cursorToX(s - bpos)[0]
+                x2 = line.cursorToX(e - bpos)[0]
+                rects.append(
+                    QRectF(
+                        top_left.x() + min(x1, x2) + dx,
+                        top_left.y() + line.y() + dy,
+                        abs(x2 - x1),
+                        line.height(),
+                    )
+                )
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.preview is not None:
+            frame: tuple[int, int, QColor] | None = (*self.preview, QColor(PREVIEW_COLOR))
+            style = Qt.PenStyle.DashLine
+        else:
+            frame = self._frame
+            style = Qt.PenStyle.SolidLine
+        if frame is None or self.state is None:
+            return
+        start, end, color = frame
+        if not 0 <= start < end <= len(self.offsets.text):
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(color, 1.6, style)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        visible = QRectF(self.viewport().rect()).adjusted(-4, -40, 4, 40)
+        for r in self.range_rects(start, end):
+            if r.intersects(visible):
+                painter.drawRoundedRect(r.adjusted(-1.5, 0.5, 1.5, -0.5), 3, 3)
+        painter.end()
 
     def item_at(self, pos: QPoint) -> SpanItem | None:
         if self.state is None:

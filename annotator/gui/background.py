@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QT
 
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
+from annotator.gui.modal import keeping_focus, open_keeping_focus
 from annotator.gui.plain import plain_box
 from annotator.gui.session import CurationSession
 from annotator.gui.tasks import ImportTask, SuggestProcess
@@ -71,12 +72,13 @@ class BackgroundTasks(QObject):
         return self._import is not None or (self._suggest is not None and self._suggest.running())
 
     def do_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self.parent_widget,
-            "Import articles",
-            "",
-            "Articles (*.txt *.jsonl *.csv);;All files (*)",
-        )
+        with keeping_focus():
+            files, _ = QFileDialog.getOpenFileNames(
+                self.parent_widget,
+                "Import articles",
+                "",
+                "Articles (*.txt *.jsonl *.csv);;All files (*)",
+            )
         if files:
             self.start_import(files)
 
@@ -110,7 +112,7 @@ class BackgroundTasks(QObject):
                         self.parent_widget,
                     )
                 )
-                box.open()
+                open_keeping_focus(box)
             if then_suggest and report.new_ids:
                 self.start_suggest()
 

@@ -1,5 +1,5 @@
 """Small dialogs: keyboard shortcuts (generated from the action table), the figure
-editor and the label picker."""
+editor, the label picker and the question D asks when suggestions are still open."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.curation import SpanItem, format_figure, parse_amount_or_none
 from annotator.gui.actions import ACTIONS, MENUS
-from annotator.gui.labels import LAYER_NAMES, LabelScheme
-from annotator.gui.plain import tooltip
+from annotator.gui.labels import BANK_2, LAYER_NAMES, LabelScheme
+from annotator.gui.plain import plain_box, tooltip
 
 KINDS = ("money", "percent", "count", "measure", "multiplier", "rank", "duration")
 
@@ -35,7 +37,10 @@ def key_text(key: str) -> str:
 
 
 SHORTCUT_ORDER = ("Span", "Document", "Edit", "View", "Help")
-HIDDEN_KEYS = ("{", "}", "Shift+{", "Shift+}", "?", "Ctrl++")
+HIDDEN_KEYS = (
+    "{", "}", "Shift+{", "Shift+}", "Ctrl+{", "Ctrl+}", "Ctrl+Shift+{", "Ctrl+Shift+}",
+    "?", "Ctrl++",
+)  # fmt: skip
 
 
 def shortcuts_html(scheme: LabelScheme) -> str:
@@ -50,7 +55,9 @@ def shortcuts_html(scheme: LabelScheme) -> str:
     ]
     assert set(SHORTCUT_ORDER) == set(MENUS)
     for menu in SHORTCUT_ORDER:
-        parts.append(f"<tr><td class='h' colspan='3'>{menu}</td></tr>")
+        parts.append(
+            f"<tr><td class='h' width='24%'>{menu}</td><td width='24%'></td><td></td></tr>"
+        )
         for a in (a for a in ACTIONS if a.menu == menu):
             keys = " or ".join(
                 f"<b>{html.escape(key_text(k))}</b>" for k in a.keys if k not in HIDDEN_KEYS
@@ -61,26 +68,45 @@ def shortcuts_html(scheme: LabelScheme) -> str:
             )
         if menu == "Span":
             parts.append(
-                "<tr><td class='k'><b>1</b> … <b>9</b></td><td class='k'>Set label</td>"
-                "<td class='d'>On the selected span: give it the label of that key (below). "
-                "On selected text: add an entity with it.</td></tr>"
+                "<tr><td class='k'><b>1</b> … <b>9</b>,<br><b>Alt+1</b> … <b>Alt+9</b></td>"
+                "<td class='k'>Set label</td>"
+                "<td class='d'>On the current span: give it the label of that key (below) "
+                "and go to the next open suggestion. On selected text: add an entity with "
+                "it. L chooses from the list (type the label's first letters).</td></tr>"
+            )
+        if menu == "View":
+            parts.append(
+                "<tr><td class='k'><b>Tab</b> or <b>Shift+Tab</b></td>"
+                "<td class='k'>Text / spans</td>"
+                "<td class='d'>Move the keyboard focus between the text and the span list "
+                "(never into the document list)</td></tr>"
+            )
+        if menu == "Edit":
+            parts.append(
+                "<tr><td class='k'><b>Shift+→</b>, <b>Ctrl+Shift+→</b>…</td>"
+                "<td class='k'>Select text</td>"
+                "<td class='d'>In the text the caret follows J and K: Shift+arrows select "
+                "characters, Ctrl+Shift+arrows words; a label key or N then adds the "
+                "selection, snapped to whole words (a dashed frame shows where)</td></tr>"
             )
     parts.append("</table>")
     for layer, name in LAYER_NAMES.items():
-        keyed = [d for d in scheme.labels(layer) if d.key]
-        if keyed:
+        labels = scheme.labels(layer)
+        if labels:
             cells = " &nbsp; ".join(
-                f"<span style='white-space:nowrap'><b>{html.escape(d.key)}</b>&nbsp;"
-                f"<span style='color:{QColor(d.color).name()}'>■</span>&nbsp;"
+                f"<span style='white-space:nowrap'><b>{html.escape(key_text(d.key) or 'L…')}"
+                f"</b>&nbsp;<span style='color:{QColor(d.color).name()}'>■</span>&nbsp;"
                 f"{html.escape(d.label)}</span>"
-                for d in keyed
+                for d in labels
             )
             parts.append(
                 f"<p style='margin-top:12px'><b>Label keys, {name.lower()}:</b><br>{cells}</p>"
             )
     parts.append(
         "<p style='color:#5B6675'>Mouse: click a span to select it; select text, then press "
-        "<b>N</b> or a number key to add a span. Labels and colours come from "
+        "<b>N</b> or a label key to add a span. Edit → Preferences: whether a fix moves on "
+        "to the next open suggestion, and what <b>D</b> does with open suggestions. "
+        "Labels, colours and keys come from "
         f"<code>{html.escape(scheme.source)}</code>.</p>"
     )
     return "".join(parts)
@@ -90,7 +116,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(720, 640)
+        self.resize(860, 700)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -229,7 +255,7 @@ class LabelPicker(QDialog):
         self.setWindowTitle("Choose a label")
         self.resize(360, 420)
         self.chosen: tuple[str, str] | None = None
-        self._keys: dict[str, tuple[str, str]] = {}  # number key -> label (first layer wins)
+        self._keys: dict[str, tuple[str, str]] = {}  # label key -> label (first layer wins)
         layout = QVBoxLayout(self)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Type to filter, or press a label's number key")
@@ -241,8 +267,7 @@ class LabelPicker(QDialog):
             head.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(head)
             for d in scheme.labels(layer):
-                key = f"{d.key}  " if d.key else "    "
-                it = QListWidgetItem(f"{key}{d.label}")
+                it = QListWidgetItem(f"{key_text(d.key):<7}{d.label}" if d.key else d.label)
                 it.setData(Qt.ItemDataRole.UserRole, (layer, d.label))
                 if d.key and d.key not in self._keys:
                     self._keys[d.key] = (layer, d.label)
@@ -252,7 +277,15 @@ class LabelPicker(QDialog):
         self.filter.textChanged.connect(self._filter)
         self.filter.returnPressed.connect(self._choose_current)
         self.list.itemActivated.connect(self._choose)
+        for key in BANK_2:
+            if key in self._keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.activated.connect(lambda key=key: self._choose_key(key))
         self._select_first()
+
+    def _choose_key(self, key: str) -> None:
+        self.chosen = self._keys[key]
+        self.accept()
 
     def _filter(self, text: str) -> None:
         t = text.strip().lower()
@@ -282,3 +315,44 @@ class LabelPicker(QDialog):
         if data:
             self.chosen = (str(data[0]), str(data[1]))
             self.accept()
+
+
+class DoneWithOpenBox(QMessageBox):
+    """D with suggestions still open: accept them and mark done (Enter or A), mark done
+    and leave them open (L), or go back (Esc). A tick makes the choice the default."""
+
+    def __init__(self, open_count: int, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        plain_box(self)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle("Open suggestions")
+        short = title if len(title) <= 60 else title[:59] + "…"
+        what = "1 suggestion is" if open_count == 1 else f"{open_count} suggestions are"
+        self.setText(f"{what} still open in “{short}”." if short else f"{what} still open.")
+        self.setInformativeText(
+            "Accept them and mark the document done, or mark it done and leave them open? "
+            "Open suggestions are not exported."
+        )
+        self.accept_button = self.addButton("&Accept them", QMessageBox.ButtonRole.AcceptRole)
+        self.leave_button = self.addButton("&Leave them open", QMessageBox.ButtonRole.ActionRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.accept_button.setShortcut(QKeySequence("A"))
+        self.leave_button.setShortcut(QKeySequence("L"))
+        self.accept_button.setToolTip("Enter or A")
+        self.leave_button.setToolTip("L")
+        self.setDefaultButton(self.accept_button)
+        self.setEscapeButton(self.cancel_button)
+        self.always = QCheckBox("Do this every time (Edit → Preferences changes it)")
+        self.setCheckBox(self.always)
+
+    @property
+    def choice(self) -> str | None:
+        clicked = self.clickedButton()
+        if clicked is self.accept_button:
+            return "accept"
+        if clicked is self.leave_button:
+            return "leave"
+        return None
+
+    def remember(self) -> bool:
+        return self.always.isChecked() and self.choice is not None

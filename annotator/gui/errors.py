@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.store import InvalidSpan, ProjectBusy, ProjectError
+from annotator.gui.modal import exec_keeping_focus
 from annotator.gui.plain import plain_box
 
 
@@ -47,7 +48,7 @@ def show_error(parent: QWidget | None, exc: BaseException, doing: str = "") -> N
     )
     if title == "Unexpected error":
         box.setDetailedText("".join(traceback.format_exception(exc)))
-    box.exec()
+    exec_keeping_focus(box)
 
 
 def install_excepthook(parent: QWidget | None = None) -> None:

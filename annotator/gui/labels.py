@@ -4,6 +4,10 @@ The default ships in `resources/labels.json`. A project overrides it with
 `PROJECT.labels.json` beside the project file (for `news.db`: `news.labels.json`): labels
 listed there replace the default's of the same layer and name, new ones are added.
 Labels found in the data but in no scheme get a stable colour of their own.
+
+Every label has a key: 1-9 is the first bank, Alt+1 to Alt+9 the second. A label the
+scheme gives no key gets the first free one, in the scheme's order; past eighteen labels
+in a layer the label picker (L, then type the label's first letters) reaches the rest.
 """
 
 from __future__ import annotations
@@ -12,12 +16,27 @@ import colorsys
 import hashlib
 import importlib.resources
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path(str(importlib.resources.files("annotator.resources") / "labels.json"))
 LAYER_NAMES = {"ents": "Entities", "figures": "Figures"}
+# How strongly the article tints an entity's words with its label's colour (blended over
+# white). scripts/check_label_colours.py measures the accepted tints under colour-vision
+# deficiencies, so it reads them from here.
+TINT = {"suggested": 0.12, "decided": 0.32, "rejected": 0.06, "current": 0.45}
+BANK_1 = tuple("123456789")
+BANK_2 = tuple(f"Alt+{n}" for n in BANK_1)
+LABEL_KEYS = BANK_1 + BANK_2
+
+
+def normal_key(key: str) -> str:
+    """A label key as the scheme compares it: "alt+1" and "ALT + 1" are "Alt+1"."""
+    parts = [p.strip() for p in key.split("+")]
+    if len(parts) == 2 and parts[0].lower() == "alt" and parts[1]:
+        return f"Alt+{parts[1]}"
+    return key.strip()
 
 
 @dataclass(frozen=True)
@@ -56,7 +75,7 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
                     layer,
                     str(e["label"]),
                     str(e.get("color") or _fallback_color(str(e["label"]))),
-                    str(e.get("key") or ""),
+                    normal_key(str(e.get("key") or "")),
                     str(e.get("description") or ""),
                 )
             )
@@ -65,8 +84,17 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
 
 
 class LabelScheme:
-    def __init__(self, layers: dict[str, list[LabelDef]], source: str = "") -> None:
-        self.layers = {layer: list(layers.get(layer, [])) for layer in ("ents", "figures")}
+    def __init__(
+        self,
+        layers: dict[str, list[LabelDef]],
+        source: str = "",
+        first: dict[str, set[str]] | None = None,
+    ) -> None:
+        """`first`: per layer, the labels whose keys win over others' (the project's)."""
+        self.layers = {
+            layer: _with_keys(list(layers.get(layer, [])), (first or {}).get(layer, set()))
+            for layer in ("ents", "figures")
+        }
         self.source = source
 
     @classmethod
@@ -75,6 +103,7 @@ class LabelScheme:
         layers = _read(DEFAULT_PATH) if DEFAULT_PATH.exists() else {"ents": [], "figures": []}
         source = str(DEFAULT_PATH)
         override = override_path(project) if project else None
+        first: dict[str, set[str]] = {}
         if override is not None and override.exists():
             extra = _read(override)
             for layer, defs in extra.items():
@@ -82,8 +111,9 @@ class LabelScheme:
                 for d in defs:
                     by_label[d.label] = d
                 layers[layer] = list(by_label.values())
+                first[layer] = {d.label for d in defs if d.key}
             source = str(override)
-        return cls(layers, source)
+        return cls(layers, source, first)
 
     def get(self, layer: str, label: str) -> LabelDef:
         for d in self.layers.get(layer, []):
@@ -102,6 +132,21 @@ class LabelScheme:
 
     def labels(self, layer: str) -> list[LabelDef]:
         return list(self.layers.get(layer, []))
+
+
+def _with_keys(defs: list[LabelDef], first: set[str]) -> list[LabelDef]:
+    """`defs` with a key for each label that has none (or one another label took
+    first, or one that is no label key): the free keys of the two banks, in order.
+    The labels in `first` (a project's own) keep their keys over the others."""
+    taken: set[str] = set()
+    keep: set[str] = set()
+    for d in sorted(defs, key=lambda d: d.label not in first):
+        if d.key in LABEL_KEYS and d.key not in taken:
+            taken.add(d.key)
+            keep.add(d.label)
+    out = [d if d.label in keep else replace(d, key="") for d in defs]
+    free = iter(k for k in LABEL_KEYS if k not in taken)
+    return [d if d.key else replace(d, key=next(free, "")) for d in out]
 
 
 def override_path(project: str | Path) -> Path:

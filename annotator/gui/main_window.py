@@ -3,9 +3,9 @@ keyboard, written to the project at once, undoable across documents.
 
 The window only composes its parts and wires them: a `CurationSession` (the open
 document, the current span, the undo stack) that the panes subscribe to, the panes
-themselves, the curation actions, the background tasks, and the settings. Menus and
-shortcuts come from the one action table in actions.py; each action's handler is the
-`do_<name>` method of the first part that has one.
+themselves, the curation actions, the focus model, the background tasks, and the
+settings. Menus and shortcuts come from the one action table in actions.py; each
+action's handler is the `do_<name>` method of the first part that has one.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter
 
 from annotator.core.model import default_annotator
 from annotator.core.store import ProjectError, Store
@@ -27,10 +27,20 @@ from annotator.gui.curation_actions import CurationActions
 from annotator.gui.dialogs import ShortcutsDialog
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
-from annotator.gui.labels import LabelScheme, LabelSchemeError
+from annotator.gui.focus import FocusModel
+from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
+from annotator.gui.modal import exec_keeping_focus
 from annotator.gui.plain import menu_text
 from annotator.gui.session import CurationSession
-from annotator.gui.settings import restore_window, save_window, settings_for
+from annotator.gui.settings import (
+    advance_after_fix,
+    done_with_open,
+    restore_window,
+    save_window,
+    set_advance_after_fix,
+    set_done_with_open,
+    settings_for,
+)
 from annotator.gui.span_pane import SpanPane
 from annotator.gui.status_info import DocumentStatus
 
@@ -49,6 +59,10 @@ QHeaderView::section { background: #F6F7F9; color: #5B6675; border: none;
 QLineEdit, QComboBox { padding: 4px 6px; border: 1px solid #C9CFD6; border-radius: 4px;
                        background: #FFFFFF; }
 QLineEdit[invalid="true"] { border-color: #B42318; }
+QTextEdit#article { border: 2px solid transparent; }
+QTextEdit#article:focus { border: 2px solid #8FB3EA; }
+QTableView:focus { border: 1px solid #5B8DEF; }
+QWidget#findBar { background: #F6F7F9; border-top: 1px solid #DDE1E6; }
 QSplitter::handle { background: #E4E7EB; }
 QStatusBar { color: #3A4350; border-top: 1px solid #DDE1E6; }
 QStatusBar QLabel { padding: 0 8px; }
@@ -90,9 +104,14 @@ class MainWindow(QMainWindow):
         self.spans = SpanPane(self.session, self.scheme)
         self.status_info = DocumentStatus(self.session, self.doc_list, self)
         self.tasks = BackgroundTasks(self.db_path, self.session, self.doc_list, self)
-        self.curation = CurationActions(self.session, self.article, self.scheme, self)
+        self.curation = CurationActions(
+            self.session, self.article, self.scheme, self, self.settings
+        )
+        self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
+        self._hint = ""
+        self.article_pane.selectionHint.connect(self._selection_hint)
         self.session.failed.connect(lambda exc, doing: show_error(self, exc, doing))
 
         self.setWindowTitle(f"{self.db_path.name} — {annotator} — annotator")
@@ -110,6 +129,8 @@ class MainWindow(QMainWindow):
         for widget in (*self.tasks.widgets(), *self.status_info.widgets()):
             self.statusBar().addPermanentWidget(widget)
         restore_window(self)
+        # The window opens with the keyboard in the text, the caret on the current span.
+        self.article.setFocus(Qt.FocusReason.OtherFocusReason)
         if scheme_error:
             self.statusBar().showMessage(f"Label scheme override not used: {scheme_error}", 15000)
 
@@ -117,10 +138,24 @@ class MainWindow(QMainWindow):
     def annotator(self) -> str:
         return self.session.annotator
 
+    def start_import(self, paths: list[str]) -> None:
+        """Import PATHs in the background, then suggest the new documents (what
+        `annotator gui PATH...` asks for; app.open_window calls this)."""
+        self.tasks.start_import(paths)
+
     # -- actions -----------------------------------------------------------------------
 
     def _handler(self, name: str) -> Callable[[], None]:
-        for part in (self.curation, self.tasks, self.doc_list, self.article_pane, self):
+        parts = (
+            self.curation,
+            self.tasks,
+            self.doc_list,
+            self.article_pane,
+            self.article_pane.find_bar,
+            self.focus,
+            self,
+        )
+        for part in parts:
             found = getattr(part, f"do_{name}", None)
             if found is not None:
                 return found  # type: ignore[no-any-return]
@@ -142,16 +177,13 @@ class MainWindow(QMainWindow):
                 menus[spec.menu].addSeparator()
         self.actions_by_name["toggle_rejected"].setCheckable(True)
         label_menu = menus["Span"].addMenu("Set label")
-        for n in range(1, 10):
-            act = QAction(f"Label key {n}", self)
-            act.setShortcut(QKeySequence(str(n)))
-            act.triggered.connect(lambda _=False, n=n: self.curation.do_label_key(str(n)))
+        for key in LABEL_KEYS:
+            act = QAction(f"Label key {key}", self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(lambda _=False, key=key: self.curation.do_label_key(key))
             label_menu.addAction(act)
-            self.actions_by_name[f"label_{n}"] = act
-        esc = QAction("Clear selection", self)
-        esc.setShortcut(QKeySequence("Esc"))
-        esc.triggered.connect(self.article.clear_selection)
-        self.addAction(esc)
+            self.actions_by_name[f"label_{key}"] = act
+        self._build_preferences(menus["Edit"].addMenu("Preferences"))
         stack = self.session.undo_stack
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         stack.canUndoChanged.connect(undo.setEnabled)
@@ -165,11 +197,55 @@ class MainWindow(QMainWindow):
         undo.setEnabled(False)
         redo.setEnabled(False)
 
+    def _selection_hint(self, text: str) -> None:
+        bar = self.statusBar()
+        if text:
+            bar.showMessage(text)
+        elif bar.currentMessage() == self._hint:
+            bar.clearMessage()  # only its own: "Add NORP “Kazakh”" stays
+        self._hint = text
+
     def do_toggle_rejected(self) -> None:
         self.article_pane.set_show_rejected(self.actions_by_name["toggle_rejected"].isChecked())
 
     def do_show_shortcuts(self) -> None:
-        ShortcutsDialog(self.scheme, self).exec()
+        exec_keeping_focus(ShortcutsDialog(self.scheme, self))
+
+    def _build_preferences(self, menu: QMenu) -> None:
+        advance = QAction("Move on after a fix", self, checkable=True)
+        advance.setStatusTip(
+            "A relabel, a boundary step or a new span goes to the next open suggestion"
+        )
+        advance.setChecked(advance_after_fix(self.settings))
+        advance.toggled.connect(lambda on: set_advance_after_fix(self.settings, on))
+        menu.addAction(advance)
+        self.actions_by_name["pref_advance_after_fix"] = advance
+        done = menu.addMenu("Marking done with open suggestions")
+        group = QActionGroup(self)
+        current = done_with_open(self.settings)
+        for value, text in (
+            ("ask", "Ask each time"),
+            ("accept", "Accept them"),
+            ("leave", "Leave them open"),
+        ):
+            act = QAction(text, self, checkable=True)
+            act.setChecked(value == current)
+            act.triggered.connect(lambda _=False, v=value: set_done_with_open(self.settings, v))
+            group.addAction(act)
+            done.addAction(act)
+            self.actions_by_name[f"pref_done_{value}"] = act
+        # a choice made in D's question ("do this every time") shows here when next opened
+        done.aboutToShow.connect(
+            lambda: self.actions_by_name[f"pref_done_{done_with_open(self.settings)}"].setChecked(
+                True
+            )
+        )
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab and Shift+Tab go between the text and the span list only.
+        if self.focus.tab(QApplication.focusWidget()):
+            return True
+        return super().focusNextPrevChild(next)
 
     # -- window ------------------------------------------------------------------------
 

@@ -46,6 +46,8 @@ class CurationSession(QObject):
     stateChanged = Signal(object)  # DocState
     # The current span; the bool says whether views should scroll to it.
     currentChanged = Signal(object, bool)  # item id | None, scroll
+    # A text selection that a label key would add as a span: where it snaps, or None.
+    pendingChanged = Signal(object)  # tuple[int, int] | None
     message = Signal(str, int)  # status-bar text, milliseconds
     failed = Signal(object, str)  # exception, what was being done
 
@@ -55,6 +57,7 @@ class CurationSession(QObject):
         self.annotator = annotator
         self.state: DocState | None = None
         self.current: str | None = None  # the current span's item id
+        self.pending: tuple[int, int] | None = None  # a selection's snapped span
         self.undo_stack = QUndoStack(self)
 
     # -- showing -----------------------------------------------------------------------
@@ -104,6 +107,12 @@ class CurationSession(QObject):
     def set_current(self, item_id: str | None, *, scroll: bool = True) -> None:
         self.current = item_id
         self.currentChanged.emit(item_id, scroll)
+
+    def set_pending(self, span: tuple[int, int] | None) -> None:
+        """A text selection is pending (`span`: where it snaps) or was dropped (None)."""
+        if span != self.pending:
+            self.pending = span
+            self.pendingChanged.emit(span)
 
     def current_item(self) -> SpanItem | None:
         return None if self.state is None else self.state.item(self.current)

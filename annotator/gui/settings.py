@@ -1,5 +1,6 @@
 """What the window remembers between runs (geometry, splitter, text size, rejected shown,
-last document per project), kept in an INI file through QSettings."""
+last document per project) and the curator's preferences (move on after a fix; what D
+does with open suggestions), kept in an INI file through QSettings."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 SETTINGS_ENV = "ANNOTATOR_SETTINGS_DIR"
+# What marking a document done does with the suggestions still open in it.
+DONE_WITH_OPEN = ("ask", "accept", "leave")
 
 
 def settings_for(settings_dir: str | Path | None) -> QSettings:
@@ -62,4 +65,28 @@ def save_window(window: MainWindow) -> None:
     s.setValue("show_rejected", window.article_pane.view.show_rejected)
     if window.session.doc_id is not None:
         s.setValue(f"projects/{window.project_key}/last_document", window.session.doc_id)
+    s.sync()
+
+
+def advance_after_fix(s: QSettings) -> bool:
+    """Whether a relabel, a boundary step or a new span moves on to the next open
+    suggestion (default: yes)."""
+    return s.value("curation/advance_after_fix", True) not in (False, "false")
+
+
+def set_advance_after_fix(s: QSettings, on: bool) -> None:
+    s.setValue("curation/advance_after_fix", on)
+    s.sync()
+
+
+def done_with_open(s: QSettings) -> str:
+    """ "ask" (default), "accept" or "leave": what D does when suggestions are open."""
+    value = str(s.value("curation/done_with_open", "ask"))
+    return value if value in DONE_WITH_OPEN else "ask"
+
+
+def set_done_with_open(s: QSettings, value: str) -> None:
+    if value not in DONE_WITH_OPEN:
+        raise ValueError(f"done_with_open must be one of {DONE_WITH_OPEN}, not {value!r}")
+    s.setValue("curation/done_with_open", value)
     s.sync()

@@ -1,22 +1,91 @@
 """The right-hand pane: the open document's spans in text order, the current one
-selected; choosing a row makes that span current."""
+selected (none while a text selection is pending); choosing a row makes that span
+current. Long texts are shortened in the middle, so both ends stay readable; a figure's
+value sits at the right of its text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.curation import DocState
 from annotator.gui.labels import LabelScheme
 from annotator.gui.session import CurationSession
-from annotator.gui.span_panel import SpanListModel
+from annotator.gui.span_panel import VALUE_ROLE, SpanListModel
 from annotator.gui.tables import select_row, setup_table
 
 LEGEND = (
-    "<span style='background:#E4ECFA'>&nbsp;entity&nbsp;</span> &nbsp; "
-    "<span style='text-decoration:underline;color:#7A2A20'>figure</span> &nbsp; "
-    "lighter, dotted: suggested"
+    "<table cellspacing='0' cellpadding='1'><tr>"
+    "<td><span style='background:#E7E4F0'>&nbsp;suggested&nbsp;</span> dotted &nbsp;</td>"
+    "<td><span style='background:#CCC8DF'>&nbsp;accepted&nbsp;</span> &nbsp;</td>"
+    "<td><span style='background:#CCC8DF;text-decoration:underline'>&nbsp;corrected, added"
+    "&nbsp;</span></td></tr><tr>"
+    "<td><span style='color:#6A1B2E;text-decoration:underline'>figure</span></td>"
+    "<td>▭ current span</td><td>┅ where a selection snaps</td>"
+    "</tr></table>"
 )
+
+
+class TextAndValueDelegate(QStyledItemDelegate):
+    """The text cell: the span's text, shortened in the middle when long, and its value
+    (a figure's reading) right-aligned in grey."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        value = index.data(VALUE_ROLE)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = opt.rect.adjusted(4, 0, -6, 0)
+        metrics = opt.fontMetrics
+        gap = 10
+        text_width = metrics.horizontalAdvance(text)
+        value_width = metrics.horizontalAdvance(value)
+        if text_width + gap + value_width > rect.width():
+            # the text first: the value gets what is left, but never under a third
+            value_width = max(rect.width() - gap - text_width, rect.width() // 3)
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(QColor("#5B6675"))
+        painter.drawText(
+            rect,
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            metrics.elidedText(value, Qt.TextElideMode.ElideRight, value_width),
+        )
+        fg = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not isinstance(fg, QColor):
+            selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            fg = opt.palette.color(role)
+        painter.setPen(fg)
+        text_rect = rect.adjusted(0, 0, -(value_width + gap), 0)
+        painter.drawText(
+            text_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, text_rect.width()),
+        )
+        painter.restore()
 
 
 class SpanPane(QWidget):
@@ -30,18 +99,19 @@ class SpanPane(QWidget):
         layout.setSpacing(6)
         self.title = QLabel("SPANS", objectName="paneTitle")
         self.legend = QLabel(LEGEND, objectName="hint")
+        self.legend.setWordWrap(True)
         self.model = SpanListModel(scheme)
         self.view = QTableView()
         self.view.setModel(self.model)
         setup_table(self.view)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setItemDelegateForColumn(1, TextAndValueDelegate(self.view))
         h = self.view.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         h.resizeSection(0, 116)  # room for WORK_OF_ART, LANGUAGE
-        h.resizeSection(2, 104)
-        h.resizeSection(3, 74)
+        h.resizeSection(2, 80)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
@@ -49,13 +119,20 @@ class SpanPane(QWidget):
         session.documentOpened.connect(self._show)
         session.stateChanged.connect(self._show)
         session.currentChanged.connect(self._current)
+        session.pendingChanged.connect(self._pending)
 
     def _show(self, state: DocState | None) -> None:
         self.model.set_state(state)
         self.title.setText("SPANS" if state is None else f"SPANS  ({len(state.items)})")
 
     def _current(self, item_id: str | None, scroll: bool) -> None:
-        select_row(self.view, self.model.row_of(item_id), scroll=scroll)
+        if self.session.pending is None:
+            select_row(self.view, self.model.row_of(item_id), scroll=scroll)
+
+    def _pending(self, span: tuple[int, int] | None) -> None:
+        # While a text selection is pending, no row is highlighted: a label key then
+        # acts on the selection, not on a span of the list.
+        select_row(self.view, None if span is not None else self.model.row_of(self.session.current))
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and current.row() < len(self.model.items):

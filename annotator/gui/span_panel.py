@@ -1,5 +1,6 @@
-"""The side panel: the document's spans in text order (label, text, normalised value,
-state), invalid ones included and marked."""
+"""The side panel: the document's spans in text order (label, text, state), invalid ones
+included and marked. A figure's normalised value (an entity's linked entity, once it has
+one) is shown at the right of its text (`VALUE_ROLE`); the tooltip has the whole text."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.curation import DocState, SpanItem, format_figure
-from annotator.gui.article_view import darker, tint
+from annotator.gui.article_view import readable, tint
 from annotator.gui.labels import LabelScheme
 from annotator.gui.plain import tooltip
 
-COLUMNS = ("Label", "Text", "Value", "State")
+COLUMNS = ("Label", "Text", "State")
+TEXT_COLUMN = 1
+# The figure's normalised value, or the entity's knowledge-base link: drawn at the right
+# of the text cell by the span pane's delegate.
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_TEXT = {
     "suggested": "suggested",
     "accepted": "accepted",
@@ -43,16 +48,16 @@ class _Row:
     """What the table shows for one item, computed once per change of the document (the
     view asks for every role of every visible cell on each repaint)."""
 
-    __slots__ = ("background", "display", "fonts", "foregrounds", "item")
+    __slots__ = ("background", "display", "fonts", "foregrounds", "item", "value")
 
     def __init__(self, it: SpanItem, scheme: LabelScheme, fonts: dict[str, QFont]) -> None:
         self.item = it
         self.display = (
             it.label,
             it.text.replace("\n", " ") if it.drawable else f"({it.start}–{it.end})",
-            format_figure(it.attrs) if it.layer == "figures" else "",
             STATE_TEXT.get(it.state, it.state),
         )
+        self.value = value_text(it)
         self.background, self.foregrounds, self.fonts = _style(
             it.layer, it.label, it.state, scheme, fonts
         )
@@ -73,13 +78,12 @@ def _style(
     background = None if muted else tint(color, 0.14 if state == "suggested" else 0.30)
     grey = QColor("#9AA0A8")
     foregrounds = (
-        grey if muted else darker(color, 0.62),
+        grey if muted or background is None else readable(color, background),
         grey if muted else None,
-        grey if muted else QColor("#3A4350"),
         QColor(STATE_COLOR.get(state, "#6B7480")),
     )
     strike = fonts["strike"] if state == "rejected" else None
-    font_row = (strike, strike, None, fonts["italic"] if state == "suggested" else None)
+    font_row = (strike, strike, fonts["italic"] if state == "suggested" else None)
     _STYLES[key] = (background, foregrounds, font_row)
     return _STYLES[key]
 
@@ -117,7 +121,7 @@ class SpanListModel(QAbstractTableModel):
         elif new:
             # Same rows (an accept or relabel): repaint instead of resetting, so the view
             # keeps its scroll position and the selection does not flicker.
-            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, 3))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(COLUMNS) - 1))
 
     def row_of(self, item_id: str | None) -> int | None:
         return self._ids.get(item_id) if item_id is not None else None
@@ -151,6 +155,8 @@ class SpanListModel(QAbstractTableModel):
             return r.fonts[col]
         if role == _TOOLTIP:
             return self._tooltip(r.item)
+        if role == VALUE_ROLE:
+            return r.value if col == TEXT_COLUMN else None
         return None
 
     def multiData(self, index: QModelIndex, span: QModelRoleDataSpan) -> None:
@@ -174,6 +180,8 @@ class SpanListModel(QAbstractTableModel):
                 value = r.fonts[col]
             elif role == _TOOLTIP:
                 value = self._tooltip(r.item)
+            elif role == VALUE_ROLE:
+                value = r.value if col == TEXT_COLUMN else None
             else:
                 value = None
             if value is None:
@@ -187,7 +195,11 @@ class SpanListModel(QAbstractTableModel):
     def _tooltip_text(self, it: SpanItem) -> str:
         layer = "figure" if it.layer == "figures" else "entity"
         desc = self.scheme.get(it.layer, it.label).description
-        tip = f"{it.label} {layer}" + (f" — {desc}" if desc else "")
+        tip = f"{it.text}\n\n" if it.drawable else ""
+        tip += f"{it.label} {layer}" + (f" — {desc}" if desc else "")
+        value = value_text(it)
+        if value:
+            tip += f"\n{'value' if it.layer == 'figures' else 'linked to'}: {value}"
         tip += f"\n{STATE_TEXT.get(it.state, it.state)} · characters {it.start}–{it.end}"
         if it.problem:
             tip += f"\n{it.problem}: listed, not drawn"
@@ -200,6 +212,15 @@ class SpanListModel(QAbstractTableModel):
             if extra:
                 tip += f"\n{extra}"
         return tip
+
+
+def value_text(it: SpanItem) -> str:
+    """What the panel shows beside a span's text: a figure's normalised value; an
+    entity's knowledge-base link once spans carry one (NIL: linked to nothing)."""
+    if it.layer == "figures":
+        return format_figure(it.attrs)
+    kb_id = getattr(it, "kb_id", None)  # spans carry it once the knowledge base lands
+    return str(kb_id) if kb_id else ""
 
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole

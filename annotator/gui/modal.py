@@ -1,0 +1,42 @@
+"""Dialogs that give the keyboard focus back: after any dialog closes, the widget that
+had the focus has it again and its window is active (Qt leaves that to the platform,
+and not every platform does it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from shiboken6 import isValid
+
+
+def _give_back(before: QWidget | None) -> None:
+    if before is not None and isValid(before) and before.isVisible():
+        before.window().activateWindow()
+        before.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+@contextmanager
+def keeping_focus() -> Iterator[None]:
+    """Around code that shows a dialog of its own (a file dialog)."""
+    before = QApplication.focusWidget()
+    try:
+        yield
+    finally:
+        _give_back(before)
+
+
+def exec_keeping_focus(dialog: QDialog) -> int:
+    """Run a modal dialog; afterwards the focus is where it was."""
+    with keeping_focus():
+        return int(dialog.exec())
+
+
+def open_keeping_focus(dialog: QDialog) -> None:
+    """Show a window-modal dialog without waiting; when it closes, the focus is where
+    it was before it opened."""
+    before = QApplication.focusWidget()
+    dialog.finished.connect(lambda _result: _give_back(before))
+    dialog.open()
