@@ -152,3 +152,32 @@ def test_a_gold_span_resized_by_words_passes_over_a_comma(disputed: Store) -> No
     assert [(a.start, a.end) for a in disputed.annotations(1, GOLD)] == [(54, 65)]
     with pytest.raises(ValueError, match="unit must be"):
         review.resize_gold(disputed, r, "rita", r.gold[0].annotation_id, "right", 1, "line")
+
+
+def test_a_gold_figure_edited_as_the_figure_dialog_answers(store: Store) -> None:
+    text = "Trade reached $6.1 billion in 2022."
+    store.add_documents([NewDocument(text, "t", None, "s", {})])
+    for who, value in (("alice", 6.1e9), ("bob", 6.1e6)):
+        store.add_annotation(
+            1, who, "figures", 14, 26, "money", "manual", attrs={"value": value, "unit": "USD"}
+        )
+        store.set_status(1, who, "done")
+    r = review.load_review(store, 1)
+    (d,) = r.disputes
+    review.take_version(store, r, "rita", d.id, "alice")
+    r = review.load_review(store, 1)
+    gid = r.gold[0].annotation_id
+    assert (
+        review.edit_gold_figure(
+            store, r, "rita", gid, value=6.1e9, unit="USD", value_max=None, kind="money"
+        )
+        is None
+    )
+    review.edit_gold_figure(
+        store, r, "rita", gid, value=6.2e9, unit="USD", value_max=6.3e9, kind="count"
+    )
+    a = store.annotation(gid)
+    assert (a.label, a.attrs) == ("count", {"value": 6.2e9, "unit": "USD", "value_max": 6.3e9})
+    r = review.load_review(store, 1)
+    review.edit_gold_figure(store, r, "rita", gid, value=6.2e9, unit="USD", value_max=None)
+    assert "value_max" not in store.annotation(gid).attrs

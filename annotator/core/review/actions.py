@@ -502,14 +502,28 @@ def link_gold(
 
 
 def edit_gold_figure(
-    store: Store, review: DocReview, reviewer: str, annotation_id: int, **attrs: Any
+    store: Store,
+    review: DocReview,
+    reviewer: str,
+    annotation_id: int,
+    *,
+    kind: str | None = None,
+    **attrs: Any,
 ) -> Change | None:
-    """Change a gold figure's attributes (value, value_max, unit, ...)."""
+    """Change a gold figure's attributes (value, value_max, unit, ...; a value_max of
+    None removes it) and, given a `kind`, its label."""
     g = _gold(review, annotation_id)
     new = {**g.attrs, **attrs}
-    if new == g.attrs:
+    if new.get("value_max") is None:
+        new.pop("value_max", None)
+    changes: dict[str, Any] = {}
+    if new != g.attrs:
+        changes["attrs"] = new
+    if kind and kind != g.sig.label:
+        changes["label"] = kind
+    if not changes:
         return None
-    return _edit(store, review, reviewer, g, "Edit", attrs=new)
+    return _edit(store, review, reviewer, g, "Edit", **changes)
 
 
 def delete_gold(

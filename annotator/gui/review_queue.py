@@ -1,0 +1,389 @@
+"""The left-hand pane in review mode: the review queue (documents at least two curators
+finished, those with the most open disagreements first), its filters (a label, a pair of
+curators, only documents with something open) and its counts.
+
+The queue is read in a thread-pool worker with its own project connection (over a large
+project it is a corpus-wide computation); the pane shows the rows when it is done. After
+an action only the reviewed document's row changes (`walk.updated_entry`): rows keep
+their places until the queue is read again (entering review mode, changing a filter), so
+the list does not jump while the reviewer works down it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import GOLD
+from annotator.core.review import review_queue
+from annotator.core.review.queue import QueueEntry
+from annotator.core.store import Store
+from annotator.gui.curator_marks import pair_data, pair_of
+from annotator.gui.plain import tooltip
+from annotator.gui.tables import select_row, setup_table
+
+COLUMNS = ("Title", "Open", "Agree", "Gold")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    label: str | None = None
+    pair: tuple[str, str] | None = None
+    only_open: bool = False
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    entries: list[QueueEntry]
+    labels: list[str]  # every label the curators used
+    curators: list[str]  # every curator with a finished document
+
+
+class QueueSignals(QObject):
+    finished = Signal(object, object)  # QueueResult, QueueFilter
+    failed = Signal(object)
+
+
+class QueueTask(QRunnable):
+    """`review_queue` with its own connection, off the GUI thread."""
+
+    def __init__(self, db_path: Path, flt: QueueFilter) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.filter = flt
+        self.signals = QueueSignals()
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with Store(self.db_path, create=False) as store:
+                entries = review_queue(
+                    store,
+                    label=self.filter.label,
+                    pair=self.filter.pair,
+                    only_open=self.filter.only_open,
+                )
+                labels = [
+                    r[0]
+                    for r in store.conn.execute(
+                        "SELECT DISTINCT label FROM annotations WHERE annotator != ? "
+                        "ORDER BY label",
+                        (GOLD,),
+                    )
+                ]
+                curators = [
+                    r[0]
+                    for r in store.conn.execute(
+                        "SELECT DISTINCT annotator FROM status WHERE status = 'done' AND "
+                        "annotator != ? ORDER BY annotator",
+                        (GOLD,),
+                    )
+                ]
+        except Exception as exc:
+            if not self.cancelled.is_set():
+                self.signals.failed.emit(exc)
+            return
+        if not self.cancelled.is_set():
+            self.signals.finished.emit(QueueResult(entries, labels, curators), self.filter)
+
+    def start(self) -> None:
+        self.setAutoDelete(False)
+        QThreadPool.globalInstance().start(self)
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[QueueEntry] = []
+
+    def set_entries(self, entries: list[QueueEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def update(self, entry: QueueEntry) -> None:
+        row = self.row_of(entry.doc_id)
+        if row is not None and self.entries[row] != entry:
+            self.entries[row] = entry
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def row_of(self, doc_id: int | None) -> int | None:
+        return next((i for i, e in enumerate(self.entries) if e.doc_id == doc_id), None)
+
+    def doc_id(self, row: int) -> int | None:
+        return self.entries[row].doc_id if 0 <= row < len(self.entries) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    "",
+                    "Disagreements not settled yet, of all the curators disagree on",
+                    "Share of span groups every curator marked alike",
+                    "The gold's status: done is what export --gold exports",
+                )[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.entries):
+            return None
+        e = self.entries[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            title = e.title or f"Document {e.doc_id}"
+            return (
+                title,
+                f"{e.open}/{e.disputes}",
+                f"{e.agreement:.0%}",
+                e.status.replace("_", " "),
+            )[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return tooltip(
+                f"{e.title or f'Document {e.doc_id}'}\n\nfinished by {', '.join(e.curators)}"
+            )
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 1 and e.open:
+                return QColor("#B45309")
+            if col == 3 and e.status == "done":
+                return QColor("#1B7F4C")
+            if not e.open and col == 0:
+                return QColor("#5B6675")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ReviewQueuePane(QWidget):
+    """The queue; opening a row asks `openRequested`. Enter in the list goes back to
+    the text (`homeRequested`), never to the window's Enter (which settles)."""
+
+    openRequested = Signal(int)
+    homeRequested = Signal()
+    loaded = Signal()  # the rows were read (again)
+    busy = Signal(bool)  # reading the queue in the background
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="side")
+        self.db_path = db_path
+        self.filter = QueueFilter()
+        self._task: QueueTask | None = None
+        self._pending = False
+        self.current_doc: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 6, 10)
+        layout.setSpacing(6)
+        self.title = QLabel("REVIEW QUEUE", objectName="paneTitle")
+        self.label_filter = QComboBox()
+        self.label_filter.setToolTip("Count only disagreements with a version of this label")
+        self.pair_filter = QComboBox()
+        self.pair_filter.setToolTip(
+            "Only documents both curators finished, counting where those two differ"
+        )
+        self.only_open = QCheckBox("Only documents with open disagreements")
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(self.label_filter, 1)
+        row.addWidget(self.pair_filter, 1)
+        self.model = QueueModel()
+        self.view = QTableView()
+        self.view.setObjectName("reviewQueue")
+        self.view.setModel(self.model)
+        setup_table(self.view)
+        self.view.keyboardSearch = lambda _s: None  # type: ignore[method-assign]
+        h = self.view.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 54), (2, 50), (3, 82)):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(col, width)
+        self.counts = QLabel(objectName="hint")
+        self.counts.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addLayout(row)
+        layout.addWidget(self.only_open)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.counts)
+        self._set_choices([], [])
+        self.label_filter.currentIndexChanged.connect(self._filters_changed)
+        self.pair_filter.currentIndexChanged.connect(self._filters_changed)
+        self.only_open.toggled.connect(self._filters_changed)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.installEventFilter(self)
+        for w in (self.label_filter, self.pair_filter, self.only_open, self.view):
+            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F6, Ctrl+F or a click; not Tab
+        self.view.setTabKeyNavigation(False)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the queue again in the background (a read already running is dropped)."""
+        if self._task is not None:
+            self._task.cancelled.set()
+        task = QueueTask(self.db_path, self.filter)
+        self._task = task
+        self.counts.setText("Reading the review queue…")
+        self.busy.emit(True)
+        task.signals.finished.connect(self._finished)
+        task.signals.failed.connect(self._failed)
+        task.start()
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancelled.set()
+            self._task = None
+            self.busy.emit(False)
+            self._show_counts()
+
+    def reading(self) -> bool:
+        return self._task is not None
+
+    def _finished(self, result: QueueResult, flt: QueueFilter) -> None:
+        if self._task is None or flt != self.filter:
+            return  # cancelled, or an older filter's answer
+        self._task = None
+        self._set_choices(result.labels, result.curators)
+        self.model.set_entries(result.entries)
+        self.select(self.current_doc)
+        self._show_counts()
+        self.busy.emit(False)
+        self.loaded.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self._task = None
+        self.busy.emit(False)
+        self.counts.setText(f"The review queue could not be read: {exc}")
+
+    def _set_choices(self, labels: list[str], curators: list[str]) -> None:
+        pairs = [(f"{a} / {b}", pair_data(a, b)) for a, b in itertools.combinations(curators, 2)]
+        for box, items in (
+            (self.label_filter, [("All labels", None)] + [(lab, lab) for lab in labels]),
+            (self.pair_filter, [("All curators", None), *pairs]),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            for text, data in items:
+                box.addItem(text, data)
+            i = box.findData(current) if current is not None else 0
+            box.setCurrentIndex(max(0, i))
+            box.blockSignals(False)
+
+    def pair_index(self, a: str, b: str) -> int:
+        """The pair filter's entry for curators `a` and `b` (-1: none)."""
+        box = self.pair_filter
+        return max(box.findData(pair_data(a, b)), box.findData(pair_data(b, a)))
+
+    def _filters_changed(self) -> None:
+        self.filter = QueueFilter(
+            self.label_filter.currentData(),
+            pair_of(self.pair_filter.currentData()),
+            self.only_open.isChecked(),
+        )
+        self.reload()
+
+    def _show_counts(self) -> None:
+        entries = self.model.entries
+        if not entries:
+            self.counts.setText(
+                "No document to review: the queue lists documents at least two curators "
+                "marked done (annotator merge brings in other curators' project files)."
+                if self.filter == QueueFilter()
+                else "No document matches these filters."
+            )
+            return
+        open_ = sum(e.open for e in entries)
+        total = sum(e.disputes for e in entries)
+        done = sum(e.status == "done" for e in entries)
+        n = len(entries)
+        self.counts.setText(
+            f"{n} document{'s' if n != 1 else ''} · {open_} of {total} disagreements open · "
+            f"gold done in {done}"
+        )
+
+    # -- rows --------------------------------------------------------------------------
+
+    def update_entry(self, entry: QueueEntry) -> None:
+        self.model.update(entry)
+        self._show_counts()
+
+    def entry(self, doc_id: int | None) -> QueueEntry | None:
+        row = self.model.row_of(doc_id)
+        return self.model.entries[row] if row is not None else None
+
+    def select(self, doc_id: int | None) -> None:
+        self.current_doc = doc_id
+        select_row(self.view, self.model.row_of(doc_id))
+
+    def neighbour(self, doc_id: int | None, step: int) -> int | None:
+        row = self.model.row_of(doc_id)
+        if row is None:
+            return self.model.doc_id(0)
+        return self.model.doc_id(max(0, min(self.model.rowCount() - 1, row + step)))
+
+    def next_open(self, doc_id: int | None) -> int | None:
+        """The next document (in queue order, wrapping) with open disagreements."""
+        entries = self.model.entries
+        row = self.model.row_of(doc_id)
+        start = -1 if row is None else row
+        for k in range(1, len(entries) + 1):
+            e = entries[(start + k) % len(entries)]
+            if e.open and e.doc_id != doc_id:
+                return e.doc_id
+        return None
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc_id = self.model.doc_id(current.row()) if current.isValid() else None
+        if doc_id is not None and doc_id != self.current_doc:
+            self.openRequested.emit(doc_id)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj is self.view
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.homeRequested.emit()
+                return True
+        return False
