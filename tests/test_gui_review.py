@@ -504,3 +504,60 @@ def test_a_project_with_nothing_to_review(qtbot, tmp_path: Path, seeds_dir: Path
     for k in ("J", "1", "A", "X", "D", "L"):
         key(qtbot, k)  # nothing to act on: nothing happens, nothing breaks
     assert rows(project, "SELECT COUNT(*) FROM annotations") == [(0,)]
+
+
+def test_focus_moves_by_keys_and_enter_in_the_queue_never_settles(
+    qtbot, window: MainWindow, merged: Path
+) -> None:  # type: ignore[no-untyped-def]
+    w = window
+    enter_review(qtbot, w)
+    r = w.review
+    assert QApplication.focusWidget() is r.article
+    key(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is r.disputes.view
+    key(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is r.article
+    key(qtbot, Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is r.disputes.view
+    key(qtbot, Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is r.queue.view
+    open_before = len(r.session.review.open_disputes)  # type: ignore[union-attr]
+    key(qtbot, Qt.Key.Key_Down)  # the next document of the queue opens
+    second = r.queue.model.doc_id(1)
+    assert r.session.doc_id == second
+    key(qtbot, Qt.Key.Key_Return)  # back to the text; nothing settled
+    assert QApplication.focusWidget() is r.article
+    assert rows(
+        merged, "SELECT COUNT(*) FROM events WHERE json_extract(payload, '$.step') = 'settle'"
+    ) == [(0,)]
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    assert QApplication.focusWidget() is r.queue.label_filter
+    key(qtbot, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is r.article
+    assert open_before > 0
+
+
+def test_d_asks_when_disagreements_are_open(
+    qtbot, window: MainWindow, merged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    w = window
+    enter_review(qtbot, w)
+    s = w.review.session
+    doc_id = s.doc_id
+    asked: list[int] = []
+    answer = [False]
+    monkeypatch.setattr(
+        w.review.actions, "ask_done_with_open", lambda n: asked.append(n) or answer[0]
+    )
+    key(qtbot, "D")
+    assert asked == [len(s.review.open_disputes)] and s.doc_id == doc_id  # type: ignore[union-attr]
+    assert rows(
+        merged, "SELECT COUNT(*) FROM status WHERE annotator = ? AND status = 'done'", GOLD
+    ) == [(0,)]
+    answer[0] = True
+    key(qtbot, "D")
+    assert rows(
+        merged, "SELECT doc_id FROM status WHERE annotator = ? AND status = 'done'", GOLD
+    ) == [(doc_id,)]
+    assert s.doc_id != doc_id  # on to the next document with open disagreements
+    assert w.review.queue.entry(doc_id).status == "done"  # type: ignore[union-attr]

@@ -182,7 +182,7 @@ class VersionCard(QStyledItemDelegate):
     ) -> None:
         p.setFont(font)
         more = detail(row)
-        more_w = min(fm.horizontalAdvance(more), int(rect.width() * 0.45)) if more else 0
+        more_w = min(fm.horizontalAdvance(more) + 6, int(rect.width() * 0.5)) if more else 0
         if more:
             p.setPen(QColor("#5B6675"))
             p.drawText(
@@ -280,11 +280,13 @@ class DisputePane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.where)
         layout.addWidget(self.words)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view)
         layout.addWidget(self.nothing)
+        layout.addSpacing(8)
         layout.addWidget(self.legend_title)
         layout.addWidget(self.legend)
         layout.addWidget(self.keys)
+        layout.addStretch(1)
         session.reviewOpened.connect(self._opened)
         session.reviewChanged.connect(self._changed)
         session.currentChanged.connect(self._current)
@@ -310,6 +312,8 @@ class DisputePane(QWidget):
         stop = s.current_stop()
         if review is None:
             return
+        layer = "figures" if stop is not None and stop.layer == "figures" else "entities"
+        self.legend_title.setText(f"CURATORS  ·  lanes under the text: {layer}")
         if stop is None:
             self.model.set_rows((), review.curators)
             self.where.setText("Nothing marked in this document")
@@ -319,6 +323,7 @@ class DisputePane(QWidget):
         rows = s.rows()
         if rows != self.model.rows or review.curators != self.model.curators:
             self.model.set_rows(rows, review.curators)
+            self._fit_list()
         self.where.setText(self._where(review, stop))
         layer = "figure" if stop.layer == "figures" else "entity"
         words = review.document.text[stop.start : stop.end].replace("\n", " ")
@@ -346,6 +351,14 @@ class DisputePane(QWidget):
         finally:
             sm.blockSignals(False)
         self.view.viewport().update()
+
+    def _fit_list(self) -> None:
+        """The list as tall as its cards, up to six (then it scrolls)."""
+        option = QStyleOptionViewItem()
+        option.font = self.view.font()
+        card = self.view.itemDelegate().sizeHint(option, QModelIndex()).height()
+        shown = max(1, min(6, self.model.rowCount()))
+        self.view.setFixedHeight(shown * card + 2 * self.view.frameWidth() + 2)
 
     def _where(self, review: DocReview, stop: Dispute) -> str:
         if not stop.options:
