@@ -3,6 +3,7 @@ gold span an edit acts on, the queue's counts after an action, auto-accept's rul
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -181,3 +182,78 @@ def test_a_gold_figure_edited_as_the_figure_dialog_answers(store: Store) -> None
     r = review.load_review(store, 1)
     review.edit_gold_figure(store, r, "rita", gid, value=6.2e9, unit="USD", value_max=None)
     assert "value_max" not in store.annotation(gid).attrs
+
+
+def test_reload_gold_equals_a_full_load_after_any_action(store: Store, seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    """The window re-reads only the gold after an action (and after undo): the review it
+    gets is the one `load_review` reads, for every kind of action and its undo."""
+    from annotator.core.curation import revert
+    from annotator.core.importer import import_paths
+
+    import_paths(store, [seeds_dir])
+    three_curators(store)
+    rng = random.Random(5)
+    doc_id = 1
+    r = review.load_review(store, doc_id)
+    changes = []
+    for n in range(40):
+        d = rng.choice([x for x in r.disputes if x.options])
+        o = rng.choice(d.options)
+        g = r.gold[0] if r.gold else None
+        kind = n % 8
+        if kind == 0:
+            change = review.auto_accept(store, r, "rita", min_agree=2)
+        elif kind == 1:
+            change = review.take_version(store, r, "rita", d.id, rng.choice(r.curators))
+        elif kind == 2:
+            change = review.reject_all(store, r, "rita", d.id)
+        elif kind == 3:
+            change = review.accept_option(store, r, "rita", d.id, o.key)
+        elif kind == 4 and g is not None:
+            change = review.relabel_gold(store, r, "rita", g.annotation_id, "FAC")
+        elif kind == 5 and g is not None:
+            change = review.resize_gold(store, r, "rita", g.annotation_id, "right", 1)
+        elif kind == 6:
+            change = review.mark_done(store, r, "rita")
+        elif changes:
+            change = None
+            revert(store, changes.pop())
+        else:
+            change = review.settle(store, r, "rita", d.id)
+        if change is not None:
+            changes.append(change)
+        fresh = review.load_review(store, doc_id)
+        assert review.reload_gold(store, r) == fresh, (n, kind)
+        r = fresh
+    assert r.gold
+
+
+def test_stops_cover_every_dispute_and_every_gold_span(store: Store, seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    """Every gold span is in exactly the stops it overlaps; gold spans outside every
+    dispute are stops of their own (checked the plain way, on random gold)."""
+    from annotator.core.importer import import_paths
+    from annotator.core.offsets import token_bounds
+
+    import_paths(store, [seeds_dir])
+    three_curators(store)
+    rng = random.Random(9)
+    text = store.document(2).text
+    tokens = token_bounds(text)
+    r = review.load_review(store, 2)
+    for _ in range(25):
+        i = rng.randrange(len(tokens) - 2)
+        start, end = tokens[i][0], tokens[i + rng.randrange(1, 3)][1]
+        review.add_gold(store, r, "rita", start, end, "ents", rng.choice(["FAC", "EVENT"]))
+        r = review.load_review(store, 2)
+    found = walk.stops(r)
+    assert [d for d in found if d.options] == list(r.disputes)
+    for g in r.gold:
+        s = g.sig
+        overlapping = [
+            d for d in found if d.layer == s.layer and d.start < s.end and d.end > s.start
+        ]
+        assert overlapping, s
+        in_dispute = any(d.start < s.end and d.end > s.start for d in r.disputes)
+        assert in_dispute or any(not d.options for d in overlapping)
+    lone = [d for d in found if not d.options]
+    assert lone and all(a.end <= b.start for a, b in itertools.pairwise(lone))

@@ -50,7 +50,7 @@ class Mark:
     end: int
     label: str
     curator: int  # index in the review's curators
-    strong: bool  # in an open disagreement (or the current span group)
+    open: bool  # in an open disagreement (drawn strong, as the current group's are)
     stop: str
 
 
@@ -68,6 +68,8 @@ class ReviewArticleView(ArticleView):
         self.current_row: walk.Row | None = None
         self._lanes = 0
         self._text: str | None = None
+        # gold spans' selections, kept while the text stays: an action redraws fast
+        self._gold_cache: dict[tuple[str, int, int, str], QTextEdit.ExtraSelection] = {}
 
     # -- content -----------------------------------------------------------------------
 
@@ -90,6 +92,7 @@ class ReviewArticleView(ArticleView):
         self._lanes = curators
         self.offsets = OffsetMap(text)
         self.setExtraSelections([])
+        self._gold_cache.clear()
         self._loading = True
         try:
             self.setPlainText(text)
@@ -113,11 +116,11 @@ class ReviewArticleView(ArticleView):
         index = {c: i for i, c in enumerate(r.curators)}
         out = []
         for d in self.stops:
-            strong = d.open or (self.current_stop is not None and d.id == self.current_stop.id)
+            is_open = d.open
             for o in d.options:
                 for c in o.curators:
                     s = o.sig
-                    out.append(Mark(s.layer, s.start, s.end, s.label, index[c], strong, d.id))
+                    out.append(Mark(s.layer, s.start, s.end, s.label, index[c], is_open, d.id))
         return out
 
     def _draw_gold(self) -> None:
@@ -130,18 +133,28 @@ class ReviewArticleView(ArticleView):
             s = g.sig
             if not 0 <= s.start < s.end <= len(self.offsets.text):
                 continue
-            color = self.scheme.color(s.layer, s.label)
-            fmt = QTextCharFormat()
-            if s.layer == "ents":
-                fmt.setBackground(tint(color, TINT["decided"]))
-            else:
-                fmt.setForeground(readable(color, QColor("#FFFFFF"), 0.85))
-                fmt.setFontOverline(True)
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = self.cursor_for(s.start, s.end)  # type: ignore[attr-defined]
-            sel.format = fmt  # type: ignore[attr-defined]
+            key = (s.layer, s.start, s.end, s.label)
+            sel = self._gold_cache.get(key)
+            if sel is None:
+                sel = self._gold_cache[key] = self._gold_selection(s.layer, s.start, s.end, s.label)
             (ents if s.layer == "ents" else figures).append(sel)
         self.setExtraSelections(ents + figures)
+
+    def _gold_selection(
+        self, layer: str, start: int, end: int, label: str
+    ) -> QTextEdit.ExtraSelection:
+        assert self.scheme is not None
+        color = self.scheme.color(layer, label)
+        fmt = QTextCharFormat()
+        if layer == "ents":
+            fmt.setBackground(tint(color, TINT["decided"]))
+        else:
+            fmt.setForeground(readable(color, QColor("#FFFFFF"), 0.85))
+            fmt.setFontOverline(True)
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = self.cursor_for(start, end)  # type: ignore[attr-defined]
+        sel.format = fmt  # type: ignore[attr-defined]
+        return sel
 
     def set_current(self, stop: Dispute | None, row: walk.Row | None, *, scroll: bool) -> None:
         changed_stop = (stop.id if stop else None) != (
@@ -151,8 +164,6 @@ class ReviewArticleView(ArticleView):
         self.current_row = row
         if stop is not None:
             self.layer = stop.layer
-        if changed_stop:
-            self.marks = self._marks()
         if stop is not None:
             if scroll:
                 self._scroll_to(stop.start)
@@ -191,11 +202,12 @@ class ReviewArticleView(ArticleView):
                 for r in self.range_rects(d.start, d.end):
                     if r.intersects(visible):
                         painter.drawRect(QRectF(r.left(), r.bottom() + 0.5, r.width(), band))
+        current = self.current_stop.id if self.current_stop is not None else None
         for m in self.marks:
             if m.layer != self.layer or m.end < lo or m.start > hi:
                 continue
             color = self.scheme.color(m.layer, m.label)
-            c = darker(color, 0.8) if m.strong else tint(color, 0.55)
+            c = darker(color, 0.8) if m.open or m.stop == current else tint(color, 0.55)
             painter.setPen(lane_pen(m.curator, c))
             for r in self.range_rects(m.start, m.end):
                 if r.intersects(visible):

@@ -137,12 +137,14 @@ class ReviewSession(QObject):
         return f"Auto-accepted {spans} {who} marked alike; {left}"
 
     def refresh(self, focus: str | None = None, *, advance: bool = False) -> None:
-        """Re-read the document after a write; with `advance`, go on to the next open
-        disagreement after `focus`."""
+        """Re-read the gold after an adjudication; with `advance`, go on to the next open
+        disagreement after `focus`. (`open` reads everything, curators' work too.)"""
         if self.review is None:
             return
         before = self.current_row()
-        r = core.load_review(self.store, self.review.document.id)
+        # an adjudication (or its undo) changes only the gold: the curators' versions
+        # are not read again
+        r = core.reload_gold(self.store, self.review)
         self._set(r)
         self.reviewChanged.emit(r)
         target = walk.resolve(r, focus or self.current)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,15 +61,19 @@ def acceptable(review: DocReview, need: int) -> int:
 def stops(review: DocReview) -> tuple[Dispute, ...]:
     """The disputes and, as stops without options, the gold spans outside all of them
     (overlapping gold spans of a layer form one stop), in text order."""
-    extents = {(d.layer, d.start, d.end) for d in review.disputes}
-    lone = [
-        g.sig
-        for g in review.gold
-        if not any(
-            layer == g.sig.layer and start < g.sig.end and end > g.sig.start
-            for layer, start, end in extents
-        )
-    ]
+    # the disputes of a layer do not overlap each other: the one that could overlap a
+    # gold span is the last starting before its end
+    starts: dict[str, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    for d in sorted(review.disputes, key=lambda d: (d.layer, d.start)):
+        starts.setdefault(d.layer, []).append(d.start)
+        ends.setdefault(d.layer, []).append(d.end)
+
+    def covered(sig: Sig) -> bool:
+        i = bisect.bisect_left(starts.get(sig.layer, []), sig.end) - 1
+        return i >= 0 and ends[sig.layer][i] > sig.start
+
+    lone = [g.sig for g in review.gold if not covered(g.sig)]
     extra: list[Dispute] = []
     for sig in sorted(lone, key=lambda s: (s.layer, s.start, s.end)):
         last = extra[-1] if extra else None
