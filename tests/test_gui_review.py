@@ -532,9 +532,29 @@ def test_focus_moves_by_keys_and_enter_in_the_queue_never_settles(
     ) == [(0,)]
     key(qtbot, Qt.Key.Key_F, CTRL)
     assert QApplication.focusWidget() is r.queue.label_filter
+    key(qtbot, "A")  # a filter's own key: the window's A (settle) does nothing here
+    key(qtbot, "1")
+    assert rows(
+        merged,
+        "SELECT COUNT(*) FROM events WHERE action = 'adjudicate' "
+        "AND json_extract(payload, '$.step') != 'auto-accept'",
+    ) == [(0,)]
+    key(qtbot, Qt.Key.Key_Tab)  # the queue's filters and list, by Tab once there
+    assert QApplication.focusWidget() is r.queue.pair_filter
+    key(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is r.queue.only_open
+    key(qtbot, Qt.Key.Key_Space)  # only documents with something open
+    qtbot.waitUntil(lambda: not r.queue.reading())
+    assert r.queue.filter.only_open
+    assert all(e.open for e in r.queue.model.entries)
     key(qtbot, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is r.article
     assert open_before > 0
+    # reading the queue shows in the status bar only while it runs, only in review mode
+    assert not r.cancel_button.isVisibleTo(w) and r.counts_label.isVisibleTo(w)
+    key(qtbot, Qt.Key.Key_R, CTRL)
+    assert not r.counts_label.isVisibleTo(w) and not r.cancel_button.isVisibleTo(w)
+    assert w.status_info.counts_label.isVisibleTo(w)
 
 
 def test_d_asks_when_disagreements_are_open(

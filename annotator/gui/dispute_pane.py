@@ -266,6 +266,10 @@ class DisputePane(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setUniformItemSizes(True)
+        self.view.setStyleSheet(
+            "QListView { border: 1px solid #DDE1E6; background: #FFFFFF; }"
+            "QListView:focus { border: 1px solid #5B8DEF; }"
+        )
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.nothing = plain_label(QLabel(objectName="hint"))
         self.nothing.setWordWrap(True)

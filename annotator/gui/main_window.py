@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
             self.db_path, self.store, self.session, self.scheme, self.settings, self
         )
         self.review.message.connect(self.statusBar().showMessage)
+        self.review.selectionHint.connect(self._selection_hint)
         self.review.session.failed.connect(lambda exc, doing: show_error(self, exc, doing))
         self.modes = WindowModes(self.actions_by_name, self)
         self.agreement = AgreementReport(self.db_path, self.store, self)
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 600, 440])
         self.splitter.setChildrenCollapsible(False)
         self.modes.add("curate", self.splitter, self.article, self.status_info.widgets())
-        self.modes.add("review", self.review.page, self.review.home(), self.review.status_widgets())
+        self.modes.add("review", self.review.page, self.review.home(), self.review.mode_widgets())
         self.setCentralWidget(self.modes.stack)
         self._build_actions()
         for widget in (
@@ -282,7 +283,10 @@ class MainWindow(QMainWindow):
         )
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab and Shift+Tab go between the text and the span list only.
+        # Tab and Shift+Tab go between the text and the span list only (in review mode:
+        # the text and the versions).
+        if self.review.tab(QApplication.focusWidget(), next):
+            return True
         if self.focus.tab(QApplication.focusWidget()):
             return True
         return super().focusNextPrevChild(next)

@@ -58,8 +58,7 @@ class ReviewArticleView(ArticleView):
     stopClicked = Signal(str)  # stop id
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reviewArticle")
+        super().__init__(parent)  # objectName "article": the window's style, focus border
         self.review: DocReview | None = None
         self.stops: tuple[Dispute, ...] = ()
         self.marks: list[Mark] = []

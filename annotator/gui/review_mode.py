@@ -46,6 +46,8 @@ TITLE_MAX = 140
 
 class ReviewMode(QObject):
     message = Signal(str, int)
+    # What a pending text selection would add ("" once there is none), as ArticlePane's
+    selectionHint = Signal(str)
 
     def __init__(
         self,
@@ -135,14 +137,31 @@ class ReviewMode(QObject):
         self._busy(False)
 
     def status_widgets(self) -> list[QWidget]:
-        return [
-            self.task_label,
-            self.progress,
-            self.cancel_button,
-            self.counts_label,
-            self.position_label,
-            self.reviewer_label,
-        ]
+        """Everything review mode puts in the status bar."""
+        return [self.task_label, self.progress, self.cancel_button, *self.mode_widgets()]
+
+    def mode_widgets(self) -> list[QWidget]:
+        """What shows whenever review mode does (reading the queue shows while it runs)."""
+        return [self.counts_label, self.position_label, self.reviewer_label]
+
+    def tab(self, focused: QWidget | None, forward: bool) -> bool:
+        """Tab in review mode: between the text and the versions; among the queue's
+        filters and list once the keyboard is there (Ctrl+F, F6). False elsewhere."""
+        if self.modes is None or self.modes.mode != "review" or focused is None:
+            return False
+        if focused is self.article:
+            self.disputes.view.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        if focused is self.disputes.view:
+            self.article.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        q = self.queue
+        ring: list[QWidget] = [q.label_filter, q.pair_filter, q.only_open, q.view]
+        if focused in ring:
+            step = 1 if forward else -1
+            ring[(ring.index(focused) + step) % len(ring)].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return False
 
     def home(self) -> QWidget:
         return self.article
@@ -230,6 +249,7 @@ class ReviewMode(QObject):
             self._sync_queue(self.session.review)
 
     def _mode_changed(self, mode: str) -> None:
+        self._busy(self.queue.reading())
         if mode != "review":
             self.queue.cancel()
         elif not self.queue.model.entries and not self.queue.reading():
@@ -297,11 +317,21 @@ class ReviewMode(QObject):
         r = self.session.review
         sel = self.article.selected_span()
         if r is None or sel is None:
+            if self.article.preview is not None:
+                self.selectionHint.emit("")
             self.article.set_preview(None)
             return
         from annotator.core.offsets import snap_to_tokens, token_bounds
 
-        self.article.set_preview(snap_to_tokens(token_bounds(r.document.text), *sel))
+        span = snap_to_tokens(token_bounds(r.document.text), *sel)
+        self.article.set_preview(span)
+        if span is not None:
+            words = r.document.text[span[0] : span[1]].replace("\n", " ")
+            words = words if len(words) <= 50 else words[:23] + " … " + words[-23:]
+            self.selectionHint.emit(
+                f"Adds “{words}” to the gold: N chooses the label (Shift+N: exactly the "
+                "characters selected); Esc clears the selection"
+            )
 
     def _status(self, review: DocReview | None) -> None:
         if review is None:

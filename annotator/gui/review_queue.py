@@ -245,6 +245,8 @@ class ReviewQueuePane(QWidget):
         self.only_open.toggled.connect(self._filters_changed)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.installEventFilter(self)
+        for w in (self.label_filter, self.pair_filter, self.only_open):
+            w.installEventFilter(self)
         for w in (self.label_filter, self.pair_filter, self.only_open, self.view):
             w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # F6, Ctrl+F or a click; not Tab
         self.view.setTabKeyNavigation(False)
@@ -373,6 +375,18 @@ class ReviewQueuePane(QWidget):
             self.openRequested.emit(doc_id)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj in (self.label_filter, self.pair_filter, self.only_open)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            and event.key() not in (Qt.Key.Key_Escape, Qt.Key.Key_F6, Qt.Key.Key_Tab)
+        ):
+            # a filter gets its own keys (Space ticks, Enter and letters choose), never
+            # the window's (which would settle a disagreement unseen)
+            event.accept()
+            return True
         if (
             obj is self.view
             and isinstance(event, QKeyEvent)
