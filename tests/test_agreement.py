@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import string
 import sys
 from pathlib import Path
 
@@ -105,6 +106,8 @@ def test_numpy_tokens_are_the_regex_tokens(seeds_dir: Path) -> None:
     texts += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     texts += ["", " ", "rock'n'roll 1,000.50 _x1,2 don't US$5bn 3.5% ’tis a'"]
     texts += ["n't'n't'x'n't 'x'n't x's'n't", "the U.S.A.'s e.g. ab.c.d. 1e.g. 'e.g.", "I'm y'all"]
+    # long letter runs between apostrophes: one word, or two
+    texts += [f"x'{string.ascii_lowercase}n't", f"x'{string.ascii_lowercase} don't"]
     tokens = tokenize(texts)
     for i, text in enumerate(texts):
         assert tokens.of(i) == token_bounds(text), repr(text)

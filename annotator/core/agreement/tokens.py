@@ -181,11 +181,7 @@ def _apostrophes(
     m = len(q)
     joined = np.zeros(m, dtype=bool)  # the run before q[j] is the run after q[j - 1]
     if m > 1:
-        lo, hi = q[:-1] + 1, q[1:]
-        bounds = np.empty(2 * (m - 1), dtype=np.int64)
-        bounds[0::2], bounds[1::2] = lo, hi
-        letters = np.add.reduceat(letter.view(np.uint8), bounds, dtype=np.int64)[0::2]
-        joined[1:] = letters == hi - lo
+        joined[1:] = _all_letters(letter, q[:-1] + 1, q[1:])
     # the first run of a chain is C when it is `\w+` or a clitic after an apostrophe
     # with no letter before it, else F
     k = np.searchsorted(at, q - 2)
@@ -208,6 +204,27 @@ def _apostrophes(
     cont[q[runs_on | split]] = True
     cont[q[runs_on | split | x] + 1] = True
     cont[q[split] - 1] = False
+
+
+def _all_letters(
+    letter: np.ndarray, lo: np.ndarray, hi: np.ndarray, window: int = 16
+) -> np.ndarray:
+    """Whether `letter[lo[i]:hi[i]]` is all true, for each i (lo < hi). Most ranges
+    are settled by their first `window` characters; only the rest are read in full."""
+    import numpy as np
+
+    cols = np.arange(window)
+    where = np.minimum(lo[:, None] + cols, len(letter) - 1)
+    out = (letter[where] | (cols >= (hi - lo)[:, None])).all(axis=1)
+    longer = np.flatnonzero(out & (hi - lo > window))
+    if len(longer):
+        start = lo[longer] + window
+        lengths = hi[longer] - start
+        offsets = np.repeat(start - np.cumsum(lengths) + lengths, lengths)
+        owner = np.repeat(np.arange(len(longer)), lengths)
+        gaps = np.bincount(owner, ~letter[offsets + np.arange(int(lengths.sum()))], len(longer))
+        out[longer] = gaps == 0
+    return out
 
 
 def _abbreviations(
