@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import string
 import sys
 from pathlib import Path
 
@@ -92,10 +93,21 @@ def check_against_references(store: Store, curators: list[str], units: str = "al
 
 def test_numpy_tokens_are_the_regex_tokens(seeds_dir: Path) -> None:
     rng = random.Random(3)
-    alphabet = [*"ab1_ 9.,:/'’\n\tZé²١😀-$%x", "\u0301", "\u2028", "\ud800"]
-    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    # the letters of the clitics ('s 'd 'm 'll 're 've n't) in both cases, and pieces
+    # that meet the abbreviation and clitic rules in every order
+    alphabet = [
+        *"ab1_ 9.,:/'’\n\tZé²١😀-$%x",
+        *"sdntlvremSDNTLVREMU",
+        *["\u0301", "\u2028", "\ud800"],
+        *["U.S.", "e.g.", "a.", "don't", "N'T", "Korea’s", "O'Brien's", "rock'n'roll"],
+        *["1990's", "_don't", "'ll", "'re", "'ve", "'d", "'m", "n't"],
+    ]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(6000)]
     texts += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     texts += ["", " ", "rock'n'roll 1,000.50 _x1,2 don't US$5bn 3.5% ’tis a'"]
+    texts += ["n't'n't'x'n't 'x'n't x's'n't", "the U.S.A.'s e.g. ab.c.d. 1e.g. 'e.g.", "I'm y'all"]
+    # long letter runs between apostrophes: one word, or two
+    texts += [f"x'{string.ascii_lowercase}n't", f"x'{string.ascii_lowercase} don't"]
     tokens = tokenize(texts)
     for i, text in enumerate(texts):
         assert tokens.of(i) == token_bounds(text), repr(text)

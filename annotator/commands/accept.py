@@ -149,7 +149,7 @@ def accept(
     progress.done()
     if fmt == "json":
         fields = ("model", "annotator", "mark", "dry_run", "documents", "accepted", "by_layer")
-        more = ("already", "rejected", "invalid", "marked", "unsuggested")
+        more = ("already", "rejected", "invalid", "overlapping", "marked", "unsuggested")
         click.echo(json.dumps({k: getattr(report, k) for k in (*fields, *more)}))
     else:
         click.echo(_summary(report))
@@ -182,6 +182,7 @@ def _summary(r: AcceptReport) -> str:
             (r.rejected, "rejected"),
             (r.already, "already there"),
             (r.invalid, "not fitting the text"),
+            (r.overlapping, "over words another entity has"),
         )
         if n
     ]

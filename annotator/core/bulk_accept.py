@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.accept_choice import Candidate, accept_all_choice
 from annotator.core.errors import AnnotatorError
 from annotator.core.kb.prelink import SOURCE as KB_SOURCE
 from annotator.core.model import GOLD, label_problem, span_key
@@ -62,6 +63,7 @@ class AcceptReport:
     already: int = 0  # the curator has this span already
     rejected: int = 0  # the curator rejected it
     invalid: int = 0  # offsets outside the text, or a label that cannot be stored
+    overlapping: int = 0  # an entity over words another entity taken has (accept_choice)
     marked: int = 0  # documents whose status changed
     unsuggested: int = 0  # matched, but the model has not run over them
 
@@ -126,7 +128,7 @@ def accept_suggestions(
             )
         )
         report.documents += len(chunk)
-        for name in ("accepted", "already", "rejected", "invalid", "marked"):
+        for name in ("accepted", "already", "rejected", "invalid", "overlapping", "marked"):
             setattr(report, name, getattr(report, name) + getattr(batch, name))
         for layer, n in batch.by_layer.items():
             report.by_layer[layer] = report.by_layer.get(layer, 0) + n
@@ -198,6 +200,7 @@ class _Batch:
     already: int = 0
     rejected: int = 0
     invalid: int = 0
+    overlapping: int = 0
     marked: int = 0
 
 
@@ -252,12 +255,15 @@ def _write_batch(
     )
     # what the curator has: the suggestions decided on, and every span as drawn
     have: set[tuple[int, str]] = set()
+    decided: dict[int, list[Candidate]] = {}  # each document's entities as drawn
     for doc_id, layer, start, end, label, source_key in conn.execute(
         f'SELECT doc_id, layer, start, "end", label, source_key FROM annotations '
         f"WHERE annotator = ? AND {in_ids}",
         [annotator, *ids],
     ):
         have.add((doc_id, span_key(layer, start, end, label)))
+        if layer == "ents":
+            decided.setdefault(doc_id, []).append(Candidate(start, end, decided=True))
         if source_key:
             have.add((doc_id, source_key))
     rejected = set(
@@ -297,6 +303,7 @@ def _write_batch(
             have.add((doc_id, key))  # two equal suggestions give one annotation
             row_of[doc_id, key] = len(rows)
             rows.append([doc_id, annotator, layer, start, end, label, *link, "accepted", key])
+    rows = _consistent(rows, decided, batch)
     before = conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
     conn.executemany(
         'INSERT INTO annotations (doc_id, annotator, layer, start, "end", label, attrs, '
@@ -351,3 +358,22 @@ def _kb_link(attrs: str) -> tuple[str, str | None]:
     kb_id = decoded.get("kb_id")
     own = {k: v for k, v in decoded.items() if not k.startswith("kb_")}
     return json.dumps(own, ensure_ascii=False, sort_keys=True), kb_id
+
+
+def _consistent(
+    rows: list[list[Any]], decided: dict[int, list[Candidate]], batch: _Batch
+) -> list[list[Any]]:
+    """The rows to insert, less the entities over words that the curator's own entities
+    or the knowledge base's pre-links already cover (as the window's Accept all)."""
+    ents: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row[2] == "ents":
+            ents.setdefault(row[0], []).append(i)
+    dropped: set[int] = set()
+    for doc_id, indices in ents.items():
+        mine = decided.get(doc_id, [])
+        spans = [Candidate(rows[i][3], rows[i][4], linked=bool(rows[i][7])) for i in indices]
+        chosen = accept_all_choice([*mine, *spans])[len(mine) :]
+        dropped.update(i for i, take in zip(indices, chosen, strict=True) if not take)
+    batch.overlapping += len(dropped)
+    return [row for i, row in enumerate(rows) if i not in dropped]

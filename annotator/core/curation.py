@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
 
-from annotator.core.model import Annotation, Document, Suggestion, span_key
+from annotator.core.accept_choice import Candidate, accept_all_choice
+from annotator.core.model import NIL, Annotation, Document, Suggestion, span_key
 from annotator.core.offsets import (
     resize_span,
     resize_span_chars,
@@ -416,8 +417,29 @@ def accept(store: Store, state: DocState, item: SpanItem) -> Change | None:
 
 
 def accept_all(store: Store, state: DocState) -> Change | None:
-    """Accept every undecided suggestion of the document (rejected ones stay rejected)."""
+    """Accept every undecided suggestion of the document (rejected ones stay rejected),
+    but never two entities over the same words: where suggestions overlap, the curator's
+    own decisions and then the knowledge base's pre-links win, and the others stay open
+    (`accept_choice`)."""
     todo = [it for it in state.items if it.state == "suggested"]
+    ents = [
+        it
+        for it in state.items
+        if it.layer == "ents" and (it.state == "suggested" or it.state in DECIDED_STATES)
+    ]
+    chosen = accept_all_choice(
+        [
+            Candidate(
+                it.start,
+                it.end,
+                linked=bool(it.kb_id) and it.kb_id != NIL,
+                decided=it.state in DECIDED_STATES,
+            )
+            for it in ents
+        ]
+    )
+    left_open = {it.id for it, take in zip(ents, chosen, strict=True) if not take}
+    todo = [it for it in todo if it.id not in left_open]
     if not todo:
         return None
     ops = [op for it in todo for op in _accept_ops(state, it)]

@@ -53,7 +53,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "accept_all",
         "Accept all remaining",
         ("Shift+A",),
-        "Accept every open suggestion in this document (rejected ones stay rejected)",
+        "Accept every open suggestion in this document (rejected ones stay rejected; "
+        "where suggestions overlap, the knowledge base's pre-link wins and the other stays "
+        "open)",
         "Span",
     ),
     ActionSpec(
