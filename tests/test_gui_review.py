@@ -581,3 +581,24 @@ def test_d_asks_when_disagreements_are_open(
     ) == [(doc_id,)]
     assert s.doc_id != doc_id  # on to the next document with open disagreements
     assert w.review.queue.entry(doc_id).status == "done"  # type: ignore[union-attr]
+
+
+def test_the_question_d_asks_answers_by_keys(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    w = window
+    enter_review(qtbot, w)
+    answers = []
+    for k in ("D", Qt.Key.Key_Return):
+
+        def press(k=k) -> None:  # type: ignore[no-untyped-def]
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(10, press)
+                return
+            qtbot.keyClick(box, k)
+
+        QTimer.singleShot(0, press)
+        answers.append(w.review.actions.ask_done_with_open(3))
+    assert answers == [True, False]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.review.article)  # focus back

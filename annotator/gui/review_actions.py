@@ -310,7 +310,8 @@ class ReviewActions:
     # -- documents -----------------------------------------------------------------------
 
     def ask_done_with_open(self, open_count: int) -> bool:
-        """Whether to mark the gold done with disagreements still open; tests replace it."""
+        """Whether to mark the gold done with disagreements still open (D again: yes;
+        Enter or Esc: go back); tests replace it."""
         what = "1 disagreement is" if open_count == 1 else f"{open_count} disagreements are"
         box = plain_box(
             QMessageBox(
@@ -318,12 +319,17 @@ class ReviewActions:
                 "Disagreements open",
                 f"{what} still open in this document. Mark its gold done anyway? "
                 "Versions still undecided are not in the gold.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.NoButton,
                 self.parent,
             )
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return exec_keeping_focus(box) == QMessageBox.StandardButton.Yes
+        done = box.addButton("Mark done anyway (D)", QMessageBox.ButtonRole.AcceptRole)
+        done.setShortcut(QKeySequence("D"))
+        back = box.addButton("Go back (Enter, Esc)", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        exec_keeping_focus(box)
+        return box.clickedButton() is done
 
     def do_review_done(self) -> None:
         r = self.session.review
