@@ -600,5 +600,5 @@ def test_the_question_d_asks_answers_by_keys(qtbot, window: MainWindow) -> None:
 
         QTimer.singleShot(0, press)
         answers.append(w.review.actions.ask_done_with_open(3))
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is w.review.article)  # focus back
     assert answers == [True, False]
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.review.article)  # focus back
