@@ -602,3 +602,46 @@ def test_the_question_d_asks_answers_by_keys(qtbot, window: MainWindow) -> None:
         answers.append(w.review.actions.ask_done_with_open(3))
         qtbot.waitUntil(lambda: QApplication.focusWidget() is w.review.article)  # focus back
     assert answers == [True, False]
+
+
+def test_kb_ids_figure_values_and_links_show_on_the_cards(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.version_cards import detail
+
+    project = tmp_path / "links.db"
+    text = "Kazakhstan's trade reached $6.1 billion."
+    with Store(project) as st:
+        st.add_documents([NewDocument(text, "t", None, "s", {})])
+        e = st.add_entity("Trade", "METRIC", key="kb:trade")
+        for who, value, kb in (("alice", 6.1e9, "kb:kz"), ("bob", 6.1e6, None)):
+            st.add_annotation(1, who, "ents", 0, 10, "GPE", "manual", kb_id=kb)
+            fig = st.add_annotation(
+                1, who, "figures", 27, 39, "money", "manual", attrs={"value": value, "unit": "USD"}
+            )
+            if who == "alice":
+                st.conn.execute(
+                    "INSERT INTO links (annotation_id, role, entity_id) VALUES (?, 'metric', ?)",
+                    (fig.id, e.id),
+                )
+            st.set_status(1, who, "done")
+    w = open_window(qtbot, project)
+    w.actions_by_name["pref_review_auto_off"].trigger()
+    enter_review(qtbot, w)
+    s = w.review.session
+    found = {(r.sig.layer, r.curators): detail(r) for d in s.stops for r in walk.rows(s.review, d)}  # type: ignore[arg-type]
+    assert found[("ents", ("alice",))] == "KB kb:kz"
+    assert found[("ents", ("bob",))] == ""
+    assert found[("figures", ("alice",))] == "6.1 bn USD · metric → kb:trade"
+    assert found[("figures", ("bob",))] == "6.1 M USD"
+    key(qtbot, "J")
+    key(qtbot, "J")
+    assert s.current_stop().layer == "figures"  # type: ignore[union-attr]
+    assert w.review.article.layer == "figures"  # the lanes show figures now
+    assert "figures" in w.review.disputes.legend_title.text()
+    key(qtbot, "1")  # alice's figure, with its link, into the gold
+    gold = rows(
+        project,
+        "SELECT a.label, l.role, l.entity_id FROM annotations a "
+        "JOIN links l ON l.annotation_id = a.id WHERE a.annotator = ?",
+        GOLD,
+    )
+    assert gold == [("money", "metric", e.id)]

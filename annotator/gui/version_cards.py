@@ -48,9 +48,28 @@ def detail(row: walk.Row) -> str:
     if row.sig.kb_id:
         parts.append("no KB entity (NIL)" if row.sig.kb_id == NIL else f"KB {row.sig.kb_id}")
     if row.sig.links:
-        n = len(json.loads(row.sig.links))
-        parts.append(f"{n} link{'s' if n != 1 else ''}")
+        parts.append(links_text(row.sig.links))
     return " · ".join(parts)
+
+
+def links_text(signature: str) -> str:
+    """A figure's links (`disputes.link_signatures`) in words: "metric → kb:trade,
+    subject → GPE 10–20"."""
+    try:
+        links = json.loads(signature)
+    except ValueError:
+        return "links"
+    out = []
+    for role, entity, target, value in links:
+        if entity:
+            what = str(entity)
+        elif target:
+            _layer, start, end, label = target
+            what = f"{label} {start}–{end}"
+        else:
+            what = str(value or "")
+        out.append(f"{role} → {what}" if what else str(role))
+    return ", ".join(out)
 
 
 class RowsModel(QAbstractListModel):
