@@ -10,6 +10,12 @@ missed name found (docs/find.png), the match selected with where it will snap
 (docs/selection.png), D with suggestions still open (docs/done-prompt.png), and the
 keyboard in the span list after Tab (docs/focus-spans.png). Also
 writes docs/shortcuts.png and docs/figure-dialog.png.
+
+Review mode (no model needed; `--only review` makes just these): three curators' work on
+the seeds (tests/_review_helpers.three_curators, with a few figures and knowledge-base
+links added), opened by Ctrl+R with a majority auto-accepted, two disagreements settled
+by keys: docs/review-mode.png (a disagreement on a label), docs/review-figure.png (one on
+a figure's value) and docs/agreement-report.png (View → Agreement report).
 """
 
 from __future__ import annotations
@@ -83,8 +89,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--size", default="1400x900")
+    parser.add_argument("--only", choices=["all", "review"], default="all")
     args = parser.parse_args()
     width, height = (int(x) for x in args.size.split("x"))
+    review_shots(args.out.parent)
+    if args.only == "review":
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -213,6 +223,99 @@ def first_missed_word(state: Any) -> tuple[int, str] | None:
         if not any(s <= m.start() < e for s, e in covered):
             return m.start(), m.group()
     return None
+
+
+def review_project(db: Path) -> None:
+    """The seeds with alice's, bob's and carol's finished work; on the first document a
+    few figures (one value in dispute) and knowledge-base links too."""
+    from annotator.core.importer import import_paths
+    from annotator.core.store import Store
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _review_helpers import three_curators
+
+    with Store(db) as store:
+        import_paths(store, [ROOT / "seeds"])
+        three_curators(store)
+        text = store.document(1).text
+
+        def figure(who: str, words: str, label: str, **attrs: Any) -> None:
+            i = text.index(words)
+            store.add_annotation(1, who, "figures", i, i + len(words), label, "manual",
+                                 attrs=attrs)  # fmt: skip
+
+        for who, value in (("alice", 6.1e9), ("bob", 6.1e9), ("carol", 6.1e6)):
+            figure(who, "$6.1 billion", "money", value=value, unit="USD")
+        figure("alice", "$1.5 billion", "money", value=1.5e9, unit="USD")
+        figure("carol", "$1.5 billion", "money", value=1.5e9, unit="USD")
+        figure("alice", "740 Korean companies", "count", value=740, unit="companies")
+        figure("bob", "740", "count", value=740)
+        name = text.index("Kassym-Jomart Tokayev")
+        for who in ("alice", "bob"):
+            for a in store.annotations(1, who):
+                if a.start == name:
+                    store.update_annotation(a.id, kb_id="Q357717")
+
+
+def review_shots(out: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.app import application
+    from annotator.gui.main_window import MainWindow
+
+    app = application()
+    out.mkdir(parents=True, exist_ok=True)
+
+    def settle(n: int = 5) -> None:
+        for _ in range(n):
+            app.processEvents()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db = folder / "review.db"
+        review_project(db)
+        w = MainWindow(db, annotator="rita", settings_dir=folder / "settings")
+        w.review.set_auto_rule("majority")  # Edit → Preferences
+        w.resize(1500, 920)
+        w.show()
+        QTest.qWaitForWindowActive(w)
+        settle()
+        QTest.keyClick(QApplication.focusWidget() or w.article, Qt.Key.Key_R,
+                       Qt.KeyboardModifier.ControlModifier)  # fmt: skip
+        while w.review.queue.reading():
+            QTest.qWait(20)
+        s = w.review.session
+        first = s.current
+        # settle the next two by keys (carol's title: X; then alice's version: 1), back
+        # to the first with K
+        QTest.keyClick(w.review.article, Qt.Key.Key_J)
+        while s.current_stop() is not None and not {"TITLE"} >= s.current_stop().labels:
+            QTest.keyClick(w.review.article, Qt.Key.Key_1)
+        QTest.keyClick(w.review.article, Qt.Key.Key_X)
+        s.set_current(first)
+        settle()
+        w.grab().save(str(out / "review-mode.png"))
+        print(f"wrote {out / 'review-mode.png'}")
+        figures = [d for d in s.stops if d.layer == "figures" and d.open]
+        if figures:
+            s.set_current(figures[0].id)
+            settle()
+            w.grab().save(str(out / "review-figure.png"))
+            print(f"wrote {out / 'review-figure.png'}")
+        both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        QTest.keyClick(w.review.article, Qt.Key.Key_R, both)
+        while w.agreement.running():
+            QTest.qWait(20)
+        dialog = w.agreement.dialog
+        if dialog is not None:
+            dialog.resize(980, 760)
+            settle()
+            dialog.grab().save(str(out / "agreement-report.png"))
+            print(f"wrote {out / 'agreement-report.png'}")
+            dialog.close()
+        w.close()
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ def gui(paths: tuple[str, ...], db: str, annotator: str, empty_kb: bool) -> None
     then suggests entities and figures for the new documents in the background.
 
     Changes: every accept, reject, correction, new span and status is written to the
-    project as it happens, under the curator's name (--annotator). Window size, layout,
+    project as it happens, under the curator's name (--annotator); in review mode
+    (Ctrl+R) adjudications are written to the gold (@gold), the reviewer's name (the
+    same --annotator) in the events, curators' own work untouched. Window size, layout,
     text size and the last document are kept in the user's settings
     (env ANNOTATOR_SETTINGS_DIR moves them).
 

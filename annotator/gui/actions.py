@@ -12,7 +12,10 @@ class ActionSpec:
     text: str  # menu text
     keys: tuple[str, ...]  # QKeySequence strings, the first one shown in menus
     tip: str  # tooltip and the line in the shortcuts dialog
-    menu: str  # "Span", "Document", "Edit", "View", "Help"
+    menu: str  # "Span", "Document", "Edit", "View", "Review", "Help"
+    # The window mode it works in ("curate", "review"), or "any": the window enables an
+    # action only in its mode, so two modes may give one key to different actions.
+    mode: str = "curate"
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -188,8 +191,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Document",
     ),
     # -- edit -------------------------------------------------------------------------
-    ActionSpec("undo", "Undo", ("Ctrl+Z",), "Undo the last action (in any document)", "Edit"),
-    ActionSpec("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone action", "Edit"),
+    ActionSpec(
+        "undo",
+        "Undo",
+        ("Ctrl+Z",),
+        "Undo the last action (in any document)",
+        "Edit",
+        mode="any",
+    ),
+    ActionSpec(
+        "redo",
+        "Redo",
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "Redo the last undone action",
+        "Edit",
+        mode="any",
+    ),
     ActionSpec(
         "find_in_text",
         "Find in text…",
@@ -237,14 +254,288 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Show rejected suggestions in the text, struck through",
         "View",
     ),
-    ActionSpec("bigger", "Larger text", ("Ctrl+=", "Ctrl++"), "Larger article text", "View"),
-    ActionSpec("smaller", "Smaller text", ("Ctrl+-",), "Smaller article text", "View"),
-    ActionSpec("reset_font", "Default text size", ("Ctrl+0",), "Default article text size", "View"),
+    ActionSpec(
+        "bigger", "Larger text", ("Ctrl+=", "Ctrl++"), "Larger article text", "View", mode="any"
+    ),
+    ActionSpec("smaller", "Smaller text", ("Ctrl+-",), "Smaller article text", "View", mode="any"),
+    ActionSpec(
+        "reset_font",
+        "Default text size",
+        ("Ctrl+0",),
+        "Default article text size",
+        "View",
+        mode="any",
+    ),
     # -- help -------------------------------------------------------------------------
-    ActionSpec("show_shortcuts", "Keyboard shortcuts", ("F1", "?"), "List every shortcut", "Help"),
+    ActionSpec(
+        "show_shortcuts",
+        "Keyboard shortcuts",
+        ("F1", "?"),
+        "List every shortcut",
+        "Help",
+        mode="any",
+    ),
+    # -- review mode (adjudication) and the agreement report ----------------------------
+    ActionSpec(
+        "toggle_review_mode",
+        "Review mode",
+        ("Ctrl+R",),
+        "Switch between curating and reviewing: the queue of documents curators disagree "
+        "on, every curator's version over the text, adjudication into the gold",
+        "View",
+        mode="any",
+    ),
+    ActionSpec(
+        "agreement_report",
+        "Agreement report…",
+        ("Ctrl+Shift+R",),
+        "Agreement per label as a chart and the label confusion matrix of a pair of "
+        "curators, computed in the background",
+        "View",
+        mode="any",
+    ),
+    ActionSpec(
+        "review_next",
+        "Next disagreement",
+        ("J",),
+        "Go to the next span group the curators disagree on (settled ones included)",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_prev",
+        "Previous disagreement",
+        ("K",),
+        "Go to the previous span group the curators disagree on",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_next_stop",
+        "Next span",
+        ("Shift+J",),
+        "Go to the next span group of any kind: agreed ones and your own spans too",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_prev_stop",
+        "Previous span",
+        ("Shift+K",),
+        "Go to the previous span group of any kind",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_keep",
+        "Settle as the gold stands",
+        ("A", "Return"),
+        "Settle this disagreement with the gold as it is now (what auto-accept or you put "
+        "there); the versions not in it are rejected. Then the next open one",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_reject_all",
+        "Reject every version",
+        ("X", "Backspace"),
+        "Settle this disagreement with no span: every curator's version rejected",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_next_option",
+        "Next version",
+        ("O",),
+        "Make the next version of this span group current (in the panel)",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_prev_option",
+        "Previous version",
+        ("Shift+O",),
+        "Make the previous version of this span group current",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_toggle_option",
+        "Accept or reject this version",
+        ("Space",),
+        "Put the current version into the gold, or take it out (it is then rejected); the "
+        "span group's other versions stay as they are",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_relabel",
+        "Relabel gold span…",
+        ("L",),
+        "Give the current gold span another label (type its first letters, or its key)",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_widen_left",
+        "Widen gold left",
+        ("[",),
+        "Move the gold span's start one word to the left",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_widen_right",
+        "Widen gold right",
+        ("]",),
+        "Move the gold span's end one word to the right",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_narrow_left",
+        "Narrow gold left",
+        ("Shift+[", "{", "Shift+{"),
+        "Move the gold span's start one word to the right",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_narrow_right",
+        "Narrow gold right",
+        ("Shift+]", "}", "Shift+}"),
+        "Move the gold span's end one word to the left",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_widen_left_char",
+        "Widen gold left by a character",
+        ("Ctrl+[",),
+        "Move the gold span's start one character to the left",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_widen_right_char",
+        "Widen gold right by a character",
+        ("Ctrl+]",),
+        "Move the gold span's end one character to the right",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_narrow_left_char",
+        "Narrow gold left by a character",
+        ("Ctrl+Shift+[", "Ctrl+{", "Ctrl+Shift+{"),
+        "Move the gold span's start one character to the right",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_narrow_right_char",
+        "Narrow gold right by a character",
+        ("Ctrl+Shift+]", "Ctrl+}", "Ctrl+Shift+}"),
+        "Move the gold span's end one character to the left",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_add",
+        "Add gold span from selection…",
+        ("N",),
+        "Add a gold span over the selected text, widened to whole words; choose its label",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_add_exact",
+        "Add gold span, exact characters…",
+        ("Shift+N",),
+        "Add a gold span over exactly the selected characters",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_delete",
+        "Delete gold span",
+        ("Delete",),
+        "Take the current gold span out of the gold (the version it was stays rejected)",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_edit_figure",
+        "Edit gold figure…",
+        ("E",),
+        "Edit the current gold figure's value, unit and kind",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_done",
+        "Mark the gold done, next document",
+        ("Ctrl+Return", "D"),
+        "Mark this document's gold done (what export --gold exports) and open the next "
+        "document with open disagreements. Asks first when some are still open",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_next_doc",
+        "Next document in the queue",
+        ("Ctrl+PgDown",),
+        "Open the next document of the review queue",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_prev_doc",
+        "Previous document in the queue",
+        ("Ctrl+PgUp",),
+        "Open the previous document of the review queue",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_filter",
+        "Filter the queue",
+        ("Ctrl+F",),
+        "Go to the queue's filters: a label, a pair of curators (Esc goes back)",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_next_pane",
+        "Next review pane",
+        ("F6",),
+        "Move the keyboard focus to the next pane: text, versions, queue",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_prev_pane",
+        "Previous review pane",
+        ("Shift+F6",),
+        "Move the keyboard focus to the previous pane",
+        "Review",
+        mode="review",
+    ),
+    ActionSpec(
+        "review_escape",
+        "Clear selection, back to text",
+        ("Esc",),
+        "Clear the text selection; from the queue or the versions, back to the text",
+        "Review",
+        mode="review",
+    ),
 )
 
-MENUS = ("Document", "Edit", "Span", "View", "Help")
+MENUS = ("Document", "Edit", "Span", "View", "Review", "Help")
+# Review mode: take curator N's version of the span group (settles it), or of the whole
+# document; N is the curator's number on screen (the panel's legend).
+CURATOR_KEYS = tuple("123456789")
+WHOLE_DOCUMENT_KEYS = tuple(f"Ctrl+{n}" for n in CURATOR_KEYS)
 
 
 def spec(name: str) -> ActionSpec:

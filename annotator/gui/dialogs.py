@@ -36,11 +36,22 @@ def key_text(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
 
 
-SHORTCUT_ORDER = ("Span", "Document", "Edit", "View", "Help")
+SHORTCUT_ORDER = ("Span", "Document", "Edit", "View", "Review", "Help")
 HIDDEN_KEYS = (
     "{", "}", "Shift+{", "Shift+}", "Ctrl+{", "Ctrl+}", "Ctrl+Shift+{", "Ctrl+Shift+}",
     "?", "Ctrl++",
 )  # fmt: skip
+
+
+HEADINGS = {"Review": "Review mode (Ctrl+R)"}
+REVIEW_KEYS_ROW = (
+    "<tr><td class='k'><b>1</b> … <b>9</b></td><td class='k'>Take a curator's version</td>"
+    "<td class='d'>In review mode (Ctrl+R): settle the span group with curator N's version "
+    "(N: their number in the panel's legend), then the next open disagreement</td></tr>"
+    "<tr><td class='k'><b>Ctrl+1</b> … <b>Ctrl+9</b></td><td class='k'>Take a whole "
+    "document</td><td class='d'>The gold of the whole document becomes curator N's "
+    "version</td></tr>"
+)
 
 
 def shortcuts_html(scheme: LabelScheme) -> str:
@@ -56,7 +67,8 @@ def shortcuts_html(scheme: LabelScheme) -> str:
     assert set(SHORTCUT_ORDER) == set(MENUS)
     for menu in SHORTCUT_ORDER:
         parts.append(
-            f"<tr><td class='h' width='24%'>{menu}</td><td width='24%'></td><td></td></tr>"
+            f"<tr><td class='h' width='24%'>{HEADINGS.get(menu, menu)}</td><td width='24%'>"
+            "</td><td></td></tr>"
         )
         for a in (a for a in ACTIONS if a.menu == menu):
             keys = " or ".join(
@@ -66,6 +78,8 @@ def shortcuts_html(scheme: LabelScheme) -> str:
                 f"<tr><td class='k'>{keys}</td><td class='k'>{html.escape(a.text.rstrip('…'))}"
                 f"</td><td class='d'>{html.escape(a.tip)}</td></tr>"
             )
+        if menu == "Review":
+            parts.append(REVIEW_KEYS_ROW)
         if menu == "Span":
             parts.append(
                 "<tr><td class='k'><b>1</b> … <b>9</b>,<br><b>Alt+1</b> … <b>Alt+9</b></td>"

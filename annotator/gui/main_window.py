@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter
 from annotator.core.model import default_annotator
 from annotator.core.store import ProjectError, Store
 from annotator.gui.actions import ACTIONS, MENUS
+from annotator.gui.agreement_dialog import AgreementReport
 from annotator.gui.article_pane import DEFAULT_FONT_PT, ArticlePane
 from annotator.gui.background import BackgroundTasks
 from annotator.gui.curation_actions import CurationActions
@@ -30,7 +31,9 @@ from annotator.gui.errors import show_error
 from annotator.gui.focus import FocusModel
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
 from annotator.gui.modal import exec_keeping_focus
+from annotator.gui.modes import WindowModes
 from annotator.gui.plain import menu_text
+from annotator.gui.review_mode import ReviewMode
 from annotator.gui.session import CurationSession
 from annotator.gui.settings import (
     advance_after_fix,
@@ -67,6 +70,11 @@ QSplitter::handle { background: #E4E7EB; }
 QStatusBar { color: #3A4350; border-top: 1px solid #DDE1E6; }
 QStatusBar QLabel { padding: 0 8px; }
 """
+
+
+# separators in the Review menu after these
+REVIEW_BREAKS = ("review_prev_stop", "review_reject_all", "review_toggle_option",
+                 "review_edit_figure", "review_prev_doc")  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +121,16 @@ class MainWindow(QMainWindow):
         self._hint = ""
         self.article_pane.selectionHint.connect(self._selection_hint)
         self.session.failed.connect(lambda exc, doing: show_error(self, exc, doing))
+        # review mode: its own page, session and actions (review_mode.py)
+        self.review = ReviewMode(
+            self.db_path, self.store, self.session, self.scheme, self.settings, self
+        )
+        self.review.message.connect(self.statusBar().showMessage)
+        self.review.selectionHint.connect(self._selection_hint)
+        self.review.session.failed.connect(lambda exc, doing: show_error(self, exc, doing))
+        self.modes = WindowModes(self.actions_by_name, self)
+        self.agreement = AgreementReport(self.db_path, self.store, self)
+        self.agreement.message.connect(self.statusBar().showMessage)
 
         self.setWindowTitle(f"{self.db_path.name} — {annotator} — annotator")
         self.setStyleSheet(STYLE)
@@ -124,10 +142,20 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([360, 600, 440])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.modes.add("curate", self.splitter, self.article, self.status_info.widgets())
+        self.modes.add("review", self.review.page, self.review.home(), self.review.mode_widgets())
+        self.setCentralWidget(self.modes.stack)
         self._build_actions()
-        for widget in (*self.tasks.widgets(), *self.status_info.widgets()):
+        for widget in (
+            *self.tasks.widgets(),
+            *self.agreement.widgets(),
+            *self.status_info.widgets(),
+            *self.review.status_widgets(),
+        ):
             self.statusBar().addPermanentWidget(widget)
+        self.review.attach(self.modes)
+        self.review.follow_font(self.article)
+        self.modes.set_mode("curate", focus=False)
         restore_window(self)
         # The window opens with the keyboard in the text, the caret on the current span.
         self.article.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -147,6 +175,9 @@ class MainWindow(QMainWindow):
 
     def _handler(self, name: str) -> Callable[[], None]:
         parts = (
+            self.review,
+            self.review.actions,
+            self.agreement,
             self.curation,
             self.tasks,
             self.doc_list,
@@ -173,9 +204,13 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _checked=False, handler=handler: handler())
             menus[spec.menu].addAction(act)
             self.actions_by_name[spec.name] = act
-            if spec.name in ("edit_figure", "skip", "redo", "toggle_rejected"):
+            self.modes.set_action_mode(spec.name, spec.mode)
+            if spec.name in ("edit_figure", "skip", "redo", "toggle_rejected", *REVIEW_BREAKS):
                 menus[spec.menu].addSeparator()
         self.actions_by_name["toggle_rejected"].setCheckable(True)
+        review = self.actions_by_name["toggle_review_mode"]
+        review.setCheckable(True)
+        self.modes.modeChanged.connect(lambda mode: review.setChecked(mode == "review"))
         label_menu = menus["Span"].addMenu("Set label")
         for key in LABEL_KEYS:
             act = QAction(f"Label key {key}", self)
@@ -183,7 +218,13 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, key=key: self.curation.do_label_key(key))
             label_menu.addAction(act)
             self.actions_by_name[f"label_{key}"] = act
-        self._build_preferences(menus["Edit"].addMenu("Preferences"))
+            self.modes.set_action_mode(f"label_{key}", "curate")
+        for name, act in self.review.actions.build_number_actions(menus["Review"], self).items():
+            self.actions_by_name[name] = act
+            self.modes.set_action_mode(name, "review")
+        preferences = menus["Edit"].addMenu("Preferences")
+        self._build_preferences(preferences)
+        self.actions_by_name.update(self.review.build_preferences(preferences, self))
         stack = self.session.undo_stack
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         stack.canUndoChanged.connect(undo.setEnabled)
@@ -242,7 +283,10 @@ class MainWindow(QMainWindow):
         )
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab and Shift+Tab go between the text and the span list only.
+        # Tab and Shift+Tab go between the text and the span list only (in review mode:
+        # the text and the versions).
+        if self.review.tab(QApplication.focusWidget(), next):
+            return True
         if self.focus.tab(QApplication.focusWidget()):
             return True
         return super().focusNextPrevChild(next)
@@ -258,6 +302,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self)
         self.tasks.stop_tasks()
+        self.review.queue.cancel()
+        self.agreement.cancel(quiet=True)
         self.store.close()
         super().closeEvent(event)
 

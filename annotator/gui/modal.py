@@ -40,3 +40,13 @@ def open_keeping_focus(dialog: QDialog) -> None:
     before = QApplication.focusWidget()
     dialog.finished.connect(lambda _result: _give_back(before))
     dialog.open()
+
+
+def show_keeping_focus(dialog: QDialog) -> None:
+    """Show a modeless dialog (the window stays usable beside it); when it closes, the
+    focus is where it was before it opened."""
+    before = QApplication.focusWidget()
+    dialog.finished.connect(lambda _result: _give_back(before))
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()

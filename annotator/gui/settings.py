@@ -90,3 +90,24 @@ def set_done_with_open(s: QSettings, value: str) -> None:
         raise ValueError(f"done_with_open must be one of {DONE_WITH_OPEN}, not {value!r}")
     s.setValue("curation/done_with_open", value)
     s.sync()
+
+
+# -- review mode ------------------------------------------------------------------------
+
+
+def review_auto_accept(s: QSettings) -> str:
+    """What review mode accepts into the gold when a document opens: one of
+    `walk.AUTO_ACCEPT` (default "all": what every curator marked alike)."""
+    from annotator.core.review.walk import AUTO_ACCEPT
+
+    value = str(s.value("review/auto_accept", "all"))
+    return value if value in AUTO_ACCEPT else "all"
+
+
+def set_review_auto_accept(s: QSettings, value: str) -> None:
+    from annotator.core.review.walk import AUTO_ACCEPT
+
+    if value not in AUTO_ACCEPT:
+        raise ValueError(f"review auto-accept must be one of {AUTO_ACCEPT}, not {value!r}")
+    s.setValue("review/auto_accept", value)
+    s.sync()

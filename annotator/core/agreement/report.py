@@ -142,26 +142,35 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def render(a: Agreement, out: Path, pair: tuple[str, str] | None = None) -> bytes:
-    """The report's bytes for `out`'s suffix (.html/.htm or .png)."""
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ReportError(f"{out}: the report is written as .html or .png")
+def chart_pngs(
+    a: Agreement, pair: tuple[str, str] | None = None
+) -> tuple[list[bytes], Scope | None]:
+    """The report's charts as PNG images: agreement per label, then (when a pair shares
+    documents) the pair's confusion matrix; and that pair. The window shows these."""
     figure_cls = _pyplot()
     scope = pick_pair(a, pair)
     charts = [_per_label_chart(a, figure_cls)]
     if scope is not None:
         charts.append(_confusion_chart(scope, figure_cls))
+    return [_png(c) for c in charts], scope
+
+
+def render(a: Agreement, out: Path, pair: tuple[str, str] | None = None) -> bytes:
+    """The report's bytes for `out`'s suffix (.html/.htm or .png)."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportError(f"{out}: the report is written as .html or .png")
+    images, scope = chart_pngs(a, pair)
     if suffix == ".png":
-        return _stack_png(charts, figure_cls)
-    return _html(a, [_png(c) for c in charts], scope).encode("utf-8")
+        return _stack_png(images, _pyplot())
+    return _html(a, images, scope).encode("utf-8")
 
 
-def _stack_png(charts: list[Figure], figure_cls: Any) -> bytes:
+def _stack_png(pngs: list[bytes], figure_cls: Any) -> bytes:
     """Several charts in one PNG, one under the other."""
     import matplotlib.image as mpimg
 
-    images = [mpimg.imread(io.BytesIO(_png(c)), format="png") for c in charts]
+    images = [mpimg.imread(io.BytesIO(png), format="png") for png in pngs]
     height = sum(i.shape[0] for i in images) / 110
     width = max(i.shape[1] for i in images) / 110
     fig = figure_cls(figsize=(width, height))

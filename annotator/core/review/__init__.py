@@ -30,6 +30,7 @@ from annotator.core.review.disputes import (
     Option,
     Sig,
     load_review,
+    reload_gold,
 )
 from annotator.core.review.queue import QueueEntry, review_queue
 
@@ -51,6 +52,7 @@ __all__ = [
     "reject_all",
     "reject_option",
     "relabel_gold",
+    "reload_gold",
     "reopen",
     "resize_gold",
     "review_queue",

@@ -15,7 +15,13 @@ from typing import Any
 
 from annotator.core.curation import Change, Op, Reject, SetStatus, Unreject, _run
 from annotator.core.model import GOLD, NIL
-from annotator.core.offsets import resize_span, snap_to_tokens, strip_span, token_bounds
+from annotator.core.offsets import (
+    resize_span,
+    resize_span_chars,
+    snap_to_tokens,
+    strip_span,
+    token_bounds,
+)
 from annotator.core.review.disputes import Dispute, DocReview, GoldSpan, Option, Sig
 from annotator.core.store import Store
 
@@ -458,12 +464,24 @@ def relabel_gold(
 
 
 def resize_gold(
-    store: Store, review: DocReview, reviewer: str, annotation_id: int, side: str, delta: int
+    store: Store,
+    review: DocReview,
+    reviewer: str,
+    annotation_id: int,
+    side: str,
+    delta: int,
+    unit: str = "token",
 ) -> Change | None:
-    """Move a gold span's `side` ("left"/"right") edge by `delta` tokens."""
+    """Move a gold span's `side` ("left"/"right") edge by `delta` tokens, or characters
+    with unit="char", as a curator's edges move (`curation.resize`)."""
     g = _gold(review, annotation_id)
-    tokens = token_bounds(review.document.text)
-    start, end = resize_span(tokens, g.sig.start, g.sig.end, side, delta)
+    text = review.document.text
+    if unit == "char":
+        start, end = resize_span_chars(text, g.sig.start, g.sig.end, side, delta)
+    elif unit == "token":
+        start, end = resize_span(token_bounds(text), g.sig.start, g.sig.end, side, delta, text)
+    else:
+        raise ValueError(f"unit must be 'token' or 'char', not {unit!r}")
     if (start, end) == (g.sig.start, g.sig.end):
         return None
     return _edit(
@@ -484,14 +502,28 @@ def link_gold(
 
 
 def edit_gold_figure(
-    store: Store, review: DocReview, reviewer: str, annotation_id: int, **attrs: Any
+    store: Store,
+    review: DocReview,
+    reviewer: str,
+    annotation_id: int,
+    *,
+    kind: str | None = None,
+    **attrs: Any,
 ) -> Change | None:
-    """Change a gold figure's attributes (value, value_max, unit, ...)."""
+    """Change a gold figure's attributes (value, value_max, unit, ...; a value_max of
+    None removes it) and, given a `kind`, its label."""
     g = _gold(review, annotation_id)
     new = {**g.attrs, **attrs}
-    if new == g.attrs:
+    if new.get("value_max") is None:
+        new.pop("value_max", None)
+    changes: dict[str, Any] = {}
+    if new != g.attrs:
+        changes["attrs"] = new
+    if kind and kind != g.sig.label:
+        changes["label"] = kind
+    if not changes:
         return None
-    return _edit(store, review, reviewer, g, "Edit", attrs=new)
+    return _edit(store, review, reviewer, g, "Edit", **changes)
 
 
 def delete_gold(

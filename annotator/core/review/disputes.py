@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from annotator.core.model import GOLD, Annotation, Document
@@ -76,7 +77,7 @@ class Sig:
     value: str | None = None  # value_signature
     links: str | None = None  # link_signatures
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The option's stable id: also the key of its rejection by the reviewer."""
         return KEY_PREFIX + json.dumps(
@@ -207,18 +208,8 @@ def load_review(store: Store, doc_id: int, curators: Sequence[str] | None = None
     who = finished_curators(store, doc_id, curators)
     text = doc.text
     anns = {c: store.annotations(doc_id, c) for c in who}
-    gold_anns = store.annotations(doc_id, GOLD)
-    links = link_signatures(store, [a.id for group in [*anns.values(), gold_anns] for a in group])
-    gold: list[GoldSpan] = []
-    gold_by_sig: dict[Sig, int] = {}
-    for a in gold_anns:
-        sig = signature(text, a, links)
-        if sig is not None:
-            gold.append(GoldSpan(a.id, sig, text[sig.start : sig.end], a.attrs))
-            gold_by_sig.setdefault(sig, a.id)
-    rejected = {
-        s for s in (Sig.parse(k) for k in store.rejected_keys(doc_id, GOLD)) if s is not None
-    }
+    links = link_signatures(store, [a.id for group in anns.values() for a in group])
+    gold, gold_by_sig, rejected = _read_gold(store, doc_id, text)
     versions: dict[str, tuple[Sig, ...]] = {}
     first: dict[Sig, tuple[Annotation, dict[str, int]]] = {}
     for c in who:
@@ -230,9 +221,61 @@ def load_review(store: Store, doc_id: int, curators: Sequence[str] | None = None
             sigs.append(sig)
             entry = first.setdefault(sig, (a, {}))
             entry[1].setdefault(c, a.id)
-        versions[c] = tuple(sorted(set(sigs)))
+        versions[c] = tuple(sorted(set(sigs), key=_text_order))
     disputes = _group(text, who, versions, first, gold_by_sig, rejected)
     return DocReview(doc, who, store.status(doc_id, GOLD), disputes, tuple(gold), versions)
+
+
+def reload_gold(store: Store, review: DocReview) -> DocReview:
+    """`review` after an adjudication: the gold, the reviewer's rejections and the gold's
+    status read again, the curators' versions as `review` read them (adjudication never
+    changes those). What `load_review` would give, without reading the curators' work
+    again: the window's keys stay fast on long, much-annotated articles."""
+    doc = review.document
+    gold, gold_by_sig, rejected = _read_gold(store, doc.id, doc.text)
+    disputes = tuple(
+        replace(
+            d,
+            options=tuple(
+                replace(
+                    o, state=_state(o.sig, gold_by_sig, rejected), gold_id=gold_by_sig.get(o.sig)
+                )
+                for o in d.options
+            ),
+        )
+        for d in review.disputes
+    )
+    return replace(review, status=store.status(doc.id, GOLD), disputes=disputes, gold=tuple(gold))
+
+
+def _read_gold(
+    store: Store, doc_id: int, text: str
+) -> tuple[list[GoldSpan], dict[Sig, int], set[Sig]]:
+    """The gold spans, the gold annotation of each option-like span, the options the
+    reviewer rejected."""
+    gold_anns = store.annotations(doc_id, GOLD)
+    links = link_signatures(store, [a.id for a in gold_anns])
+    gold: list[GoldSpan] = []
+    gold_by_sig: dict[Sig, int] = {}
+    for a in gold_anns:
+        sig = signature(text, a, links)
+        if sig is not None:
+            gold.append(GoldSpan(a.id, sig, text[sig.start : sig.end], a.attrs))
+            gold_by_sig.setdefault(sig, a.id)
+    rejected = {
+        s for s in (Sig.parse(k) for k in store.rejected_keys(doc_id, GOLD)) if s is not None
+    }
+    return gold, gold_by_sig, rejected
+
+
+def _state(sig: Sig, gold_by_sig: dict[Sig, int], rejected: set[Sig]) -> str:
+    return "accepted" if sig in gold_by_sig else "rejected" if sig in rejected else "pending"
+
+
+def _text_order(sig: Sig) -> tuple[str, int, int, str, str]:
+    """Options in text order (a sort key of plain values: faster than comparing Sigs,
+    and never None against a string)."""
+    return (sig.layer, sig.start, sig.end, sig.label, sig.key)
 
 
 def _group(
@@ -244,7 +287,7 @@ def _group(
     rejected: set[Sig],
 ) -> tuple[Dispute, ...]:
     """Overlapping options of a layer, in text order, as disputes."""
-    every = sorted(first, key=lambda s: (s.layer, s.start, s.end, s.label, s.key))
+    every = sorted(first, key=_text_order)
     groups: list[list[Sig]] = []
     reach = -1
     layer = None
@@ -255,16 +298,21 @@ def _group(
         else:
             groups.append([sig])
             layer, reach = sig.layer, sig.end
+    # each curator's option keys per group, in the curator's (text) order: one pass over
+    # each version, not one per group (a long article has hundreds of groups)
+    group_of = {sig: i for i, members in enumerate(groups) for sig in members}
+    keys: list[dict[str, list[str]]] = [{c: [] for c in who} for _ in groups]
+    for c in who:
+        for sig in versions[c]:
+            keys[group_of[sig]][c].append(sig.key)
     out = []
-    for members in groups:
+    for members, group_keys in zip(groups, keys, strict=True):
         start = min(s.start for s in members)
         end = max(s.end for s in members)
         options = []
         for sig in members:
             ann, by = first[sig]
-            state = (
-                "accepted" if sig in gold_by_sig else "rejected" if sig in rejected else "pending"
-            )
+            state = _state(sig, gold_by_sig, rejected)
             options.append(
                 Option(
                     sig,
@@ -276,8 +324,7 @@ def _group(
                     gold_by_sig.get(sig),
                 )
             )
-        member_set = set(members)
-        by_curator = {c: tuple(s.key for s in versions[c] if s in member_set) for c in who}
+        by_curator = {c: tuple(group_keys[c]) for c in who}
         agreed = all(o.votes == len(who) for o in options)
         out.append(
             Dispute(
