@@ -25,7 +25,6 @@ from annotator.core.kb.figure_links import figure_links, set_links
 from annotator.core.kb.linking import link, mark_nil
 from annotator.core.kb.prelink import prelink_documents
 from annotator.core.kb.starter import load_starter
-from annotator.core.model import NIL
 from annotator.core.store import NewDocument, Store, SuggestionDraft
 
 TEXT = (
@@ -98,9 +97,7 @@ def test_link_states_values_and_tooltips(store: Store, doc: int) -> None:
     mark_nil(store, state, astana)
     state = curation.load(store, doc, "al")
     astana = state.item(astana.id)  # type: ignore[assignment]
-    assert link_state(astana) == "nil" and link_value(astana, {}) == "∅ no entity"
-    # markup in a name is text: the window shows it as such (the GUI tests check that)
-    assert link_value(astana, {NIL: "<b>x</b>"}) == "∅ no entity"
+    assert link_state(astana) == "nil" and link_value(astana, {}) == "⊘ no entity"
 
 
 def test_a_figures_tooltip_says_metric_period_and_subjects(store: Store, doc: int) -> None:
@@ -223,3 +220,17 @@ def test_set_links_is_one_step_with_a_new_metric(store: Store, doc: int) -> None
     assert not [e for e in store.entities() if e.name == "Trade in goods"]
     with pytest.raises(KBError, match="no entity local:nope"):
         set_links(store, state, fig, metric=None, period=None, subjects=["local:nope"])
+
+
+def test_undoing_a_link_on_a_suggestion_shows_the_suggestion_again(store: Store, doc: int) -> None:
+    state = curation.load(store, doc, "al")
+    astana = _item(state, "Astana")
+    change = link(store, state, astana, "starter:astana")
+    assert change is not None
+    state = curation.load(store, doc, "al")
+    linked = state.resolve(change.focus)
+    assert linked is not None and not linked.is_suggestion and linked.kb_id == "starter:astana"
+    curation.revert(store, change)
+    state = curation.load(store, doc, "al")
+    again = state.resolve(change.focus)
+    assert again is not None and again.is_suggestion and again.text == "Astana"

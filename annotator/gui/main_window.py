@@ -27,8 +27,10 @@ from annotator.gui.curation_actions import CurationActions
 from annotator.gui.dialogs import ShortcutsDialog
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
+from annotator.gui.facts_controller import FactsController
 from annotator.gui.focus import FocusModel
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
+from annotator.gui.linking import LinkingActions
 from annotator.gui.modal import exec_keeping_focus
 from annotator.gui.plain import menu_text
 from annotator.gui.session import CurationSession
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
             self.session, self.article, self.scheme, self, self.settings
         )
         self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
+        # linking (entities, figure links) and the facts view
+        self.linking = LinkingActions(self.session, self.article, self.scheme, self)
+        self.facts = FactsController(self.db_path, self.session, self.focus, self)
+        self.article.tooltip_for = self.spans.model.tooltip_text
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
         self._hint = ""
@@ -126,7 +132,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
-        for widget in (*self.tasks.widgets(), *self.status_info.widgets()):
+        for widget in (*self.tasks.widgets(), *self.facts.widgets(), *self.status_info.widgets()):
             self.statusBar().addPermanentWidget(widget)
         restore_window(self)
         # The window opens with the keyboard in the text, the caret on the current span.
@@ -148,6 +154,8 @@ class MainWindow(QMainWindow):
     def _handler(self, name: str) -> Callable[[], None]:
         parts = (
             self.curation,
+            self.linking,
+            self.facts,
             self.tasks,
             self.doc_list,
             self.article_pane,
@@ -258,6 +266,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self)
         self.tasks.stop_tasks()
+        self.facts.stop()
         self.store.close()
         super().closeEvent(event)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.kb.candidates import Candidate
 from annotator.core.kb.entities import entities_by_keys
 from annotator.core.kb.figure_links import figure_links
-from annotator.core.kb.linking import candidates_for, canonical_names, linkable
+from annotator.core.kb.linking import _NOT_ENTITIES, candidates_for, canonical_names, linkable
 from annotator.core.model import NIL
 
 if TYPE_CHECKING:
@@ -62,6 +62,11 @@ def link_state(item: SpanItem) -> str:
     return "unlinked"
 
 
+def entity_types(labels: Iterable[str]) -> list[str]:
+    """The labels an entity of the KB can have (no dates, amounts or numbers)."""
+    return [label for label in dict.fromkeys(labels) if label not in _NOT_ENTITIES]
+
+
 def link_keys(items: Iterable[SpanItem]) -> set[str]:
     """Every entity key the items refer to: links, pre-links, offered candidates."""
     keys: set[str] = set()
@@ -81,7 +86,7 @@ def link_names(store: Store, items: Iterable[SpanItem]) -> dict[str, str]:
 
 def link_value(item: SpanItem, names: Mapping[str, str]) -> str:
     """The span panel's value slot for an entity span: the canonical name (a mark in
-    front says linked ●, pre-linked ○), "∅ no entity" for NIL, "? A, B" for an alias of
+    front says linked ●, pre-linked ○), "⊘ no entity" for NIL, "? A, B" for an alias of
     several entities. "" when unlinked or not an entity."""
     state = link_state(item)
     if state in ("linked", "prelinked"):
@@ -89,7 +94,7 @@ def link_value(item: SpanItem, names: Mapping[str, str]) -> str:
         name = names.get(item.kb_id, f"not in the KB: {item.kb_id}")
         return ("● " if state == "linked" else "○ ") + name
     if state == "nil":
-        return "∅ no entity"
+        return "⊘ no entity"
     if state == "ambiguous":
         offered = [names.get(k, k) for k in item.attrs.get("kb_candidates") or ()]
         return "? " + ", ".join(offered)

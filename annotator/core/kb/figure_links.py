@@ -514,12 +514,9 @@ def _link_ops(state: DocState, item: SpanItem, role: str, value: Any) -> list[Op
 
 
 def _change(store: Store, state: DocState, item: SpanItem, text: str, ops: list[Op]) -> Change:
-    from annotator.core.curation import _focus_after_add
-
-    focus = None if item.is_suggestion else item.id
-    return _focus_after_add(
-        _run(store, state.document.id, state.annotator, text, ops, focus), focus
-    )
+    # The item's id, as curation.accept does: a suggestion's id resolves to the
+    # annotation taken from it, and to the suggestion again once that is undone.
+    return _run(store, state.document.id, state.annotator, text, ops, item.id)
 
 
 def set_metric(store: Store, state: DocState, item: SpanItem, key: str | None) -> Change:
