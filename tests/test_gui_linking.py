@@ -447,3 +447,25 @@ def test_the_article_marks_links_by_shape(  # type: ignore[no-untyped-def]
     image = w.article.viewport().grab().toImage()
     linked = next(c for k, c, _r in link_marks(w.article) if k == "linked")
     assert image.pixelColor(round(linked.x()), round(linked.y())).lightness() < 80  # a dot
+
+
+def test_a_large_kbs_index_is_built_off_the_gui_thread(  # type: ignore[no-untyped-def]
+    qtbot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.kb.index import get_index, index_ready
+
+    monkeypatch.setattr("annotator.gui.kb_index.WARM_ABOVE", 10)  # the starter KB is "large"
+    w = MainWindow(project, annotator="alice")
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: index_ready(w.store), timeout=10000)
+    assert w.kb_index.ready() and w.kb_index.label.isHidden()
+    built = get_index(w.store)  # the worker's, adopted: not built again here
+    assert get_index(w.store) is built
+    # a link teaches the KB an alias: the index is built again in the background
+    with Store(project) as s:
+        add_entity(s, "Samruk-Kazyna", "ORG")
+    assert not w.kb_index.ready()
+    w.session.reload()  # (opening a document looks again)
+    qtbot.waitUntil(lambda: index_ready(w.store), timeout=10000)
+    assert get_index(w.store) is not built
+    w.close()

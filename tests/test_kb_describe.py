@@ -234,3 +234,18 @@ def test_undoing_a_link_on_a_suggestion_shows_the_suggestion_again(store: Store,
     state = curation.load(store, doc, "al")
     again = state.resolve(change.focus)
     assert again is not None and again.is_suggestion and again.text == "Astana"
+
+
+def test_an_index_built_on_another_connection_is_adopted_while_the_kb_holds_still(
+    store: Store, doc: int
+) -> None:
+    from annotator.core.kb.entities import add_entity
+    from annotator.core.kb.index import adopt_index, build_index, get_index, index_ready
+
+    with Store(store.path) as other:
+        built = build_index(other)
+    assert not index_ready(store)
+    assert adopt_index(store, built) and index_ready(store)
+    assert get_index(store) is built
+    add_entity(store, "Samruk-Kazyna", "ORG")  # the KB moves: a stale index is refused
+    assert not index_ready(store) and not adopt_index(store, built)

@@ -128,7 +128,9 @@ class NewEntityDialog(QDialog):
 class MentionRow:
     text: str  # the mention
     context: str  # the words around it
-    what: str  # "suggestion", "your span", "a new NORP span"
+    what: str  # "suggested PERSON", "your GPE span", "new span"
+    start: int = 0
+    end: int = 0
 
 
 class OtherMentionsDialog(QDialog):
@@ -162,6 +164,7 @@ class OtherMentionsDialog(QDialog):
         sub.setStyleSheet(NOTE_STYLE)
         sub.setWordWrap(True)
         layout.addWidget(sub)
+        self.rows = list(rows)
         self.list = QListWidget()
         for row in rows:
             it = QListWidgetItem(f"{row.text}   ·   {row.context}   ·   {row.what}")
@@ -171,7 +174,9 @@ class OtherMentionsDialog(QDialog):
                 | Qt.ItemFlag.ItemIsUserCheckable
             )
             it.setCheckState(Qt.CheckState.Checked)
-            it.setToolTip(tooltip(f"{row.text}\n{row.context}\n{row.what}"))
+            it.setToolTip(
+                tooltip(f"{row.text}\n{row.context}\n{row.what}, characters {row.start}–{row.end}")
+            )
             it.setForeground(QColor("#1F2328"))
             self.list.addItem(it)
         if rows:

@@ -36,6 +36,7 @@ from annotator.core.kb.linking import (
 )
 from annotator.gui.article_view import ArticleView
 from annotator.gui.figure_links_dialog import FigureLinksDialog
+from annotator.gui.kb_index import KBIndex
 from annotator.gui.labels import LabelScheme
 from annotator.gui.link_dialogs import MentionRow, NewEntityDialog, OtherMentionsDialog
 from annotator.gui.link_popup import CandidatePopup
@@ -52,11 +53,13 @@ class LinkingActions:
         article: ArticleView,
         scheme: LabelScheme,
         parent: QWidget,
+        kb_index: KBIndex,
     ) -> None:
         self.session = session
         self.article = article
         self.scheme = scheme
         self.parent = parent  # of the dialogs
+        self.kb_index = kb_index  # built in the background on a large KB
 
     def _say(self, text: str, ms: int = 5000) -> None:
         self.session.message.emit(text, ms)
@@ -103,9 +106,18 @@ class LinkingActions:
         with keeping_focus():
             self._link()
 
+    def _index_ready(self) -> bool:
+        if self.kb_index.ready():
+            return True
+        self.kb_index.prepare()
+        self._say(
+            "The knowledge base is being prepared (a large KB takes a few seconds): try again"
+        )
+        return False
+
     def _link(self) -> None:
         item = self._current("Ctrl+L")
-        if item is None:
+        if item is None or not self._index_ready():
             return
         if item.layer == "figures":
             self.edit_figure_links(item)
@@ -199,7 +211,7 @@ class LinkingActions:
             what = f"suggested {item.label}" + (" (pre-linked)" if item.kb_id == key else "")
         else:
             what = f"your {item.label} span"
-        return MentionRow(m.text, context, what)
+        return MentionRow(m.text, context, what, m.start, m.end)
 
     def ask_other_mentions(self, name: str, rows: list[MentionRow]) -> list[int]:
         """Which of the rows to link (indices); [] when declined."""

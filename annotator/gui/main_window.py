@@ -29,6 +29,7 @@ from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
 from annotator.gui.facts_controller import FactsController
 from annotator.gui.focus import FocusModel
+from annotator.gui.kb_index import KBIndex
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
 from annotator.gui.linking import LinkingActions
 from annotator.gui.modal import exec_keeping_focus
@@ -111,7 +112,8 @@ class MainWindow(QMainWindow):
         )
         self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
         # linking (entities, figure links) and the facts view
-        self.linking = LinkingActions(self.session, self.article, self.scheme, self)
+        self.kb_index = KBIndex(self.db_path, self.session, self)
+        self.linking = LinkingActions(self.session, self.article, self.scheme, self, self.kb_index)
         self.facts = FactsController(self.db_path, self.session, self.focus, self)
         self.article.tooltip_for = self.spans.model.tooltip_text
         self.session.message.connect(self.statusBar().showMessage)
@@ -132,9 +134,11 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
-        for widget in (*self.tasks.widgets(), *self.facts.widgets(), *self.status_info.widgets()):
+        status = (*self.tasks.widgets(), *self.kb_index.widgets(), *self.facts.widgets())
+        for widget in (*status, *self.status_info.widgets()):
             self.statusBar().addPermanentWidget(widget)
         restore_window(self)
+        self.kb_index.prepare()
         # The window opens with the keyboard in the text, the caret on the current span.
         self.article.setFocus(Qt.FocusReason.OtherFocusReason)
         if scheme_error:
