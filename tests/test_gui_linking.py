@@ -183,8 +183,8 @@ def test_the_popup_links_by_keys_and_offers_the_other_mentions(  # type: ignore[
     # the offer: the second "Tokayev" (the model's suggestion), and "Tokayev’s" (the kb
     # source's), each with the words around it
     assert [r.split("   ·   ")[0] for r in shown["offer"]] == ["Tokayev", "Tokayev"]
-    assert "and [Tokayev]’s aides" in shown["offer"][1]
-    assert shown["offer"][0].endswith("suggested PERSON (pre-linked)")
+    assert shown["offer"][1].endswith("and [Tokayev]’s aides agreed. Trade between the t…")
+    assert shown["offer"][0].split("   ·   ")[1] == "suggested PERSON (pre-linked)"
     assert kb_ids(w.db_path) == [
         ("Kassym-Jomart Tokayev", "ORG", TOKAYEV),
         ("Tokayev", "PERSON", TOKAYEV),

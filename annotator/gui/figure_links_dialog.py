@@ -67,7 +67,7 @@ class FigureLinksDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Figure links")
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(660)
         self.store, self.state, self.item = store, state, item
         self.links: FigureLinks = figure_links(store, state, item)
         self.take_suggested = False

@@ -143,7 +143,7 @@ class OtherMentionsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Other mentions")
         self.setMinimumWidth(620)
-        self.resize(640, min(520, 170 + 30 * len(rows)))
+        self.resize(760, min(520, 170 + 30 * len(rows)))
         n = len(rows)
         layout = QVBoxLayout(self)
         head = plain_label(
@@ -166,8 +166,10 @@ class OtherMentionsDialog(QDialog):
         layout.addWidget(sub)
         self.rows = list(rows)
         self.list = QListWidget()
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for row in rows:
-            it = QListWidgetItem(f"{row.text}   ·   {row.context}   ·   {row.what}")
+            it = QListWidgetItem(f"{row.text}   ·   {row.what}   ·   {row.context}")
             it.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsSelectable
