@@ -9,7 +9,11 @@ and grabs the window. Then, by key presses as a curator would: find in text with
 missed name found (docs/find.png), the match selected with where it will snap
 (docs/selection.png), D with suggestions still open (docs/done-prompt.png), and the
 keyboard in the span list after Tab (docs/focus-spans.png). Also
-writes docs/shortcuts.png and docs/figure-dialog.png.
+writes docs/shortcuts.png and docs/figure-dialog.png. Linking on seed 000: the candidate
+popup beside its span (docs/link-popup.png), the new-entity form (docs/new-entity.png),
+the offer of the other mentions (docs/other-mentions.png), the figure-links editor
+(docs/figure-links.png), and the facts view with the seeds' 2022 trade conflict
+(docs/facts.png).
 
 Review mode (no model needed; `--only review` makes just these): three curators' work on
 the seeds (tests/_review_helpers.three_curators, with a few figures and knowledge-base
@@ -39,14 +43,19 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def build_project(folder: Path) -> Path:
+def build_project(folder: Path, *, kb: bool = False) -> Path:
     from annotator.core.importer import import_paths
+    from annotator.core.kb.starter import prepare_new_project
     from annotator.core.store import Store
 
     if importlib.util.find_spec("annotator.core.suggest") is None:
         fail("annotator.core.suggest is not in this checkout: cannot make real suggestions")
+    folder.mkdir(parents=True, exist_ok=True)
     db = folder / "seeds.db"
     with Store(db) as store:
+        # With `kb`, the starter knowledge base, as `annotator import` loads it (its
+        # pre-links then cover the names the model missed, which the find shots need).
+        prepare_new_project(store, empty_kb=not kb)
         import_paths(store, [ROOT / "seeds"])
     result = subprocess.run(
         [sys.executable, "-m", "annotator", "suggest", "--db", str(db), "--progress", "none"],
@@ -149,6 +158,15 @@ def main() -> None:
             fd.close()
         window.close()
 
+        # linking and the facts, in a project with the starter knowledge base
+        kb_db = build_project(folder / "kb", kb=True)
+        window = MainWindow(kb_db, annotator="maria", settings_dir=folder / "settings")
+        window.resize(width, height)
+        window.show()
+        window.splitter.setSizes([360, width - 360 - 440, 440])
+        link_shots(window, out)
+        window.close()
+
 
 def keys_shots(app: object, window: object, out: Path) -> None:
     """The find bar, a pending selection and D's question, reached by keys."""
@@ -207,6 +225,111 @@ def keys_shots(app: object, window: object, out: Path) -> None:
     settle()
     w.grab().save(str(out / "focus-spans.png"))
     print(f"wrote {out / 'focus-spans.png'}")
+
+
+def link_shots(window: Any, out: Path) -> None:
+    """Linking on seed 000 and the facts view, as a curator sees them."""
+    from PySide6.QtCore import QPoint, Qt, QThreadPool
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.core import curation
+    from annotator.core.kb.describe import entity_types
+    from annotator.core.kb.linking import link, mark_nil, other_mentions
+    from annotator.gui.figure_links_dialog import FigureLinksDialog
+    from annotator.gui.link_dialogs import NewEntityDialog, OtherMentionsDialog
+    from annotator.gui.link_popup import CandidatePopup
+
+    w: Any = window
+
+    def settle() -> None:
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def item(text: str, nth: int = 0, **want: Any) -> Any:
+        found = [
+            it
+            for it in w.session.state.items
+            if it.text == text and all(getattr(it, k) == v for k, v in want.items())
+        ]
+        return found[nth]
+
+    def saved(name: str) -> None:
+        print(f"wrote {out / name}")
+
+    seed = next(d.id for d in w.store.documents() if d.source.startswith("000"))
+    w.session.open(seed)
+    # a few decisions, so the article shows every kind of link mark
+    for text in ("ASTANA", "Kazakh", "Kassym-Jomart Tokayev", "South Korea", "Park Jin"):
+        pre_linked = [
+            it for it in w.session.state.items if it.text == text and it.kb_id and it.is_suggestion
+        ]
+        if pre_linked:
+            w.session.run(curation.accept, pre_linked[0])
+    w.session.run(mark_nil, item("Smart Farm"))
+    tokayev = item("Tokayev")
+    w.session.set_current(tokayev.id)
+    settle()
+    popup = CandidatePopup(w.store, w.session.state, tokayev, w)
+    popup.place_near(w.linking.span_rect(tokayev))
+    popup.show()
+    for ch in "Toka":
+        popup.filter.setText(popup.filter.text() + ch)
+    settle()
+    # the popup drawn over the window where it opens, beside its span
+    shot = w.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(popup.pos() - w.mapToGlobal(QPoint(0, 0)), popup.grab())
+    painter.end()
+    shot.save(str(out / "link-popup.png"))
+    saved("link-popup.png")
+    popup.close()
+
+    council = item("the Business Council")
+    types = entity_types(d.label for d in w.scheme.labels("ents"))
+    form = NewEntityDialog("Business Council", "ORG", types, council.text, w)
+    form.description.setText("joint business council of Kazakhstan and South Korea")
+    form.show()
+    settle()
+    form.grab().save(str(out / "new-entity.png"))
+    saved("new-entity.png")
+    form.close()
+
+    country = item("Kazakhstan")
+    change = w.session.run(link, country, "iso3166:KZ")
+    assert change is not None
+    linked = w.session.state.resolve(change.focus)
+    mentions = other_mentions(w.store, w.session.state, "iso3166:KZ", exclude=linked.id)
+    rows = [w.linking._row(w.session.state, m, "iso3166:KZ") for m in mentions]
+    offer = OtherMentionsDialog("Kazakhstan", rows, w)
+    offer.show()
+    settle()
+    offer.grab().save(str(out / "other-mentions.png"))
+    saved("other-mentions.png")
+    offer.close()
+
+    figure = item("$6.1 billion")
+    w.session.set_current(figure.id)
+    links = FigureLinksDialog(w.store, w.session.state, figure, w)
+    links.show()
+    settle()
+    links.grab().save(str(out / "figure-links.png"))
+    saved("figure-links.png")
+    links.close()
+
+    w.resize(1400, 1000)
+    w.facts.do_toggle_facts()
+    for _ in range(100):
+        QThreadPool.globalInstance().waitForDone(100)
+        settle()
+        if w.facts.pane.result is not None and not w.facts.busy():
+            break
+    else:
+        fail("the facts were not computed")
+    w.resizeDocks([w.facts.dock], [400], Qt.Orientation.Vertical)
+    settle()
+    w.grab().save(str(out / "facts.png"))
+    saved("facts.png")
 
 
 def first_missed_word(state: Any) -> tuple[int, str] | None:

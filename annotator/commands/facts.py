@@ -163,9 +163,9 @@ def _cell(value: Any) -> Any:
 
 
 def _amount(f: Fact) -> str:
-    from annotator.core.curation import format_figure
+    from annotator.core.kb.facts import fact_amount
 
-    return format_figure(f.attrs) or f.text
+    return fact_amount(f)
 
 
 def _snippet(f: Fact, room: int) -> str:
@@ -202,12 +202,10 @@ def _table(
             f"of {len(found)} figures"
         )
     if series_:
+        from annotator.core.kb.facts import series_steps
+
         for s in series:
-            steps = " → ".join(
-                f"{p.get('label')} {' / '.join(_amount(f) for f in members)}"
-                for p, members in s.steps
-            )
-            click.echo(f"SERIES    {s.title}: {steps}")
+            click.echo(f"SERIES    {s.title}: {series_steps(s)}")
         click.echo(f"{len(series)} series")
     if conflicts or series_:
         return

@@ -12,7 +12,7 @@ class ActionSpec:
     text: str  # menu text
     keys: tuple[str, ...]  # QKeySequence strings, the first one shown in menus
     tip: str  # tooltip and the line in the shortcuts dialog
-    menu: str  # "Span", "Document", "Edit", "View", "Review", "Help"
+    menu: str  # "Span", "Document", "Edit", "Link", "View", "Review", "Help"
     # The window mode it works in ("curate", "review"), or "any": the window enables an
     # action only in its mode, so two modes may give one key to different actions.
     mode: str = "curate"
@@ -275,6 +275,68 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Help",
         mode="any",
     ),
+    # -- link (entity linking, figure links, facts) ------------------------------------
+    ActionSpec(
+        "link",
+        "Link…",
+        ("Ctrl+L",),
+        "On an entity: the knowledge base's candidates with why each ranks there; type to "
+        "search, ↑ ↓ and Enter link, then offers the article's other mentions. On a "
+        "figure: its metric, period and subjects",
+        "Link",
+    ),
+    ActionSpec(
+        "new_entity",
+        "New entity from span…",
+        ("Ctrl+N",),
+        "Make a knowledge-base entity of the current span (name and type pre-filled) and "
+        "link the span to it",
+        "Link",
+    ),
+    ActionSpec(
+        "mark_nil",
+        "No entity (NIL)",
+        ("Ctrl+Shift+N",),
+        "Mark the current span as naming no entity of the knowledge base",
+        "Link",
+    ),
+    ActionSpec(
+        "unlink",
+        "Unlink",
+        ("Ctrl+U",),
+        "Take the current span's link (or NIL) back; the span stays",
+        "Link",
+    ),
+    ActionSpec(
+        "accept_links",
+        "Accept suggested links",
+        ("Ctrl+Shift+L",),
+        "Take the suggested metric, period and subjects of the current figure as they are "
+        "(on an entity: its pre-link)",
+        "Link",
+    ),
+    ActionSpec(
+        "next_to_link",
+        "Next span to link",
+        ("Ctrl+J",),
+        "Go to the next entity without a link of yours, or figure without its links",
+        "Link",
+    ),
+    ActionSpec(
+        "prev_to_link",
+        "Previous span to link",
+        ("Ctrl+K",),
+        "Go to the previous span still to link",
+        "Link",
+    ),
+    ActionSpec(
+        "toggle_facts",
+        "Facts",
+        ("F9",),
+        "Show the facts view (figures grouped by metric, subjects and period; conflicts "
+        "marked) and go to it; again: back to the text, and F9 once more hides it",
+        "View",
+    ),
     # -- review mode (adjudication) and the agreement report ----------------------------
     ActionSpec(
         "toggle_review_mode",
@@ -531,7 +593,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )
 
-MENUS = ("Document", "Edit", "Span", "View", "Review", "Help")
+MENUS = ("Document", "Edit", "Span", "Link", "View", "Review", "Help")
 # Review mode: take curator N's version of the span group (settles it), or of the whole
 # document; N is the curator's number on screen (the panel's legend).
 CURATOR_KEYS = tuple("123456789")

@@ -7,16 +7,20 @@ corrected or added has a solid line under it, one accepted as suggested none; re
 ones are hidden unless asked for (then struck through); invalid ones are never drawn.
 The current span has a frame around it. While text is selected the current span is not
 framed (a label key then adds the selection as a span): a dashed frame shows the words
-the selection will snap to instead. Every position goes through OffsetMap: Qt counts
-UTF-16 code units, the project counts code points.
+the selection will snap to instead. An entity span carries a small mark of how far it is
+linked (link_marks.py: dot, ring, slashed ring, question mark). Every position goes
+through OffsetMap: Qt counts UTF-16 code units, the project counts code points.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -26,11 +30,13 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
 
 from annotator.core.curation import DocState, SpanItem
 from annotator.core.offsets import OffsetMap
 from annotator.gui.labels import TINT, LabelScheme
+from annotator.gui.link_marks import paint_link_marks
+from annotator.gui.plain import tooltip
 
 TEXT_COLOR = "#1F2328"
 PREVIEW_COLOR = "#3A4350"
@@ -104,6 +110,9 @@ class ArticleView(QTextEdit):
         # What the frames show: the current span, or where a selection will snap.
         self._frame: tuple[int, int, QColor] | None = None
         self.preview: tuple[int, int] | None = None
+        # What a span's tooltip says (the span list's text, links included); set by the
+        # window that composes the two.
+        self.tooltip_for: Callable[[SpanItem], str] | None = None
         self.viewport().installEventFilter(self)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
@@ -367,8 +376,19 @@ class ArticleView(QTextEdit):
             block = block.next()
         return rects
 
+    def visible_codepoints(self) -> tuple[int, int]:
+        """The code points shown in the viewport."""
+        vp = self.viewport().rect()
+        top = self.cursorForPosition(vp.topLeft()).position()
+        bottom = self.cursorForPosition(vp.bottomRight()).position()
+        return self.offsets.to_cp(top), self.offsets.to_cp(min(bottom, self.offsets.utf16_length))
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if self.state is not None:
+            marks = QPainter(self.viewport())
+            paint_link_marks(self, marks)  # how far each entity is linked, by shape
+            marks.end()
         if self.preview is not None:
             frame: tuple[int, int, QColor] | None = (*self.preview, QColor(PREVIEW_COLOR))
             style = Qt.PenStyle.DashLine
@@ -401,6 +421,18 @@ class ArticleView(QTextEdit):
         return hits[0] if hits else None
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj is self.viewport()
+            and isinstance(event, QHelpEvent)
+            and self.tooltip_for is not None
+            and event.type() == QEvent.Type.ToolTip
+        ):
+            item = self.item_at(event.pos())
+            if item is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), tooltip(self.tooltip_for(item)), self)
+            return True
         # A click (not a drag that selects text) on a span selects that span.
         if obj is self.viewport() and isinstance(event, QMouseEvent):
             if event.type() == QEvent.Type.MouseButtonPress:

@@ -28,8 +28,11 @@ from annotator.gui.curation_actions import CurationActions
 from annotator.gui.dialogs import ShortcutsDialog
 from annotator.gui.doc_list_pane import DocumentListPane
 from annotator.gui.errors import show_error
+from annotator.gui.facts_controller import FactsController
 from annotator.gui.focus import FocusModel
+from annotator.gui.kb_index import KBIndex
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
+from annotator.gui.linking import LinkingActions
 from annotator.gui.modal import exec_keeping_focus
 from annotator.gui.modes import WindowModes
 from annotator.gui.plain import menu_text
@@ -116,6 +119,11 @@ class MainWindow(QMainWindow):
             self.session, self.article, self.scheme, self, self.settings
         )
         self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
+        # linking (entities, figure links) and the facts view
+        self.kb_index = KBIndex(self.db_path, self.session, self)
+        self.linking = LinkingActions(self.session, self.article, self.scheme, self, self.kb_index)
+        self.facts = FactsController(self.db_path, self.session, self.focus, self)
+        self.article.tooltip_for = self.spans.model.tooltip_text
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
         self._hint = ""
@@ -148,6 +156,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         for widget in (
             *self.tasks.widgets(),
+            *self.kb_index.widgets(),
+            *self.facts.widgets(),
             *self.agreement.widgets(),
             *self.status_info.widgets(),
             *self.review.status_widgets(),
@@ -157,6 +167,7 @@ class MainWindow(QMainWindow):
         self.review.follow_font(self.article)
         self.modes.set_mode("curate", focus=False)
         restore_window(self)
+        self.kb_index.prepare()
         # The window opens with the keyboard in the text, the caret on the current span.
         self.article.setFocus(Qt.FocusReason.OtherFocusReason)
         if scheme_error:
@@ -179,6 +190,8 @@ class MainWindow(QMainWindow):
             self.review.actions,
             self.agreement,
             self.curation,
+            self.linking,
+            self.facts,
             self.tasks,
             self.doc_list,
             self.article_pane,
@@ -304,6 +317,7 @@ class MainWindow(QMainWindow):
         self.tasks.stop_tasks()
         self.review.queue.cancel()
         self.agreement.cancel(quiet=True)
+        self.facts.stop()
         self.store.close()
         super().closeEvent(event)
 

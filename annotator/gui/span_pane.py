@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.curation import DocState
+from annotator.core.kb.describe import link_lines, link_names, link_state
 from annotator.gui.labels import LabelScheme
 from annotator.gui.session import CurationSession
 from annotator.gui.span_panel import VALUE_ROLE, SpanListModel
@@ -33,6 +34,8 @@ LEGEND = (
     "&nbsp;</span></td></tr><tr>"
     "<td><span style='color:#6A1B2E;text-decoration:underline'>figure</span></td>"
     "<td>▭ current span</td><td>┅ where a selection snaps</td>"
+    "</tr><tr><td colspan='3'>● linked &nbsp;&nbsp; ○ pre-linked &nbsp;&nbsp; ⊘ no entity "
+    "(NIL) &nbsp;&nbsp; ? one of several</td>"
     "</tr></table>"
 )
 
@@ -101,6 +104,9 @@ class SpanPane(QWidget):
         self.legend = QLabel(LEGEND, objectName="hint")
         self.legend.setWordWrap(True)
         self.model = SpanListModel(scheme)
+        self.model.link_lines = lambda it: (
+            link_lines(session.store, session.state, it) if session.state is not None else []
+        )
         self.view = QTableView()
         self.view.setModel(self.model)
         setup_table(self.view)
@@ -122,8 +128,23 @@ class SpanPane(QWidget):
         session.pendingChanged.connect(self._pending)
 
     def _show(self, state: DocState | None) -> None:
-        self.model.set_state(state)
-        self.title.setText("SPANS" if state is None else f"SPANS  ({len(state.items)})")
+        names = link_names(self.session.store, state.items) if state is not None else {}
+        self.model.set_state(state, names)
+        if state is None:
+            self.title.setText("SPANS")
+            return
+        # one count per place in the text (two suggestions of one span are one entity)
+        places: dict[tuple[int, int], bool] = {}
+        for it in state.items:
+            kind = link_state(it) if it.state != "rejected" else ""
+            if kind:
+                done = kind in ("linked", "nil")
+                places[(it.start, it.end)] = places.get((it.start, it.end), False) or done
+        linked, entities = sum(places.values()), len(places)
+        self.title.setText(
+            f"SPANS  ({len(state.items)})"
+            + (f"   ·   {linked} of {entities} linked" if entities else "")
+        )
 
     def _current(self, item_id: str | None, scroll: bool) -> None:
         if self.session.pending is None:

@@ -1,9 +1,12 @@
 """The side panel: the document's spans in text order (label, text, state), invalid ones
-included and marked. A figure's normalised value (an entity's linked entity, once it has
-one) is shown at the right of its text (`VALUE_ROLE`); the tooltip has the whole text."""
+included and marked. A figure's normalised value, an entity's linked entity (● linked,
+○ pre-linked, ⊘ NIL, ? an alias of several) is shown at the right of its text
+(`VALUE_ROLE`); the tooltip has the whole text and the links (a figure's metric, period
+and subjects)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.curation import DocState, SpanItem, format_figure
+from annotator.core.kb.describe import link_value
 from annotator.gui.article_view import readable, tint
 from annotator.gui.labels import LabelScheme
 from annotator.gui.plain import tooltip
@@ -42,6 +46,18 @@ STATE_COLOR = {
     "invalid": "#B42318",
 }
 Index = QModelIndex | QPersistentModelIndex
+# A figure's attributes that hold its links (the finder's phrases and the stored links'
+# mirror), said in the tooltip as resolved links instead.
+LINK_ATTRS = (
+    "metric",
+    "period",
+    "period_norm",
+    "subjects",
+    "metric_key",
+    "subject_keys",
+    "period_link",
+    "links_set",
+)
 
 
 class _Row:
@@ -50,14 +66,20 @@ class _Row:
 
     __slots__ = ("background", "display", "fonts", "foregrounds", "item", "value")
 
-    def __init__(self, it: SpanItem, scheme: LabelScheme, fonts: dict[str, QFont]) -> None:
+    def __init__(
+        self,
+        it: SpanItem,
+        scheme: LabelScheme,
+        fonts: dict[str, QFont],
+        names: Mapping[str, str],
+    ) -> None:
         self.item = it
         self.display = (
             it.label,
             it.text.replace("\n", " ") if it.drawable else f"({it.start}–{it.end})",
             STATE_TEXT.get(it.state, it.state),
         )
-        self.value = value_text(it)
+        self.value = value_text(it, names)
         self.background, self.foregrounds, self.fonts = _style(
             it.layer, it.label, it.state, scheme, fonts
         )
@@ -100,9 +122,16 @@ class SpanListModel(QAbstractTableModel):
         strike.setStrikeOut(True)
         self._fonts = {"italic": italic, "strike": strike}
         self._ids: dict[str, int] = {}
+        # Knowledge-base names of the linked entities (key -> name), and the tooltip's
+        # lines about a span's links: given by the pane, which has the project.
+        self.names: Mapping[str, str] = {}
+        self.link_lines: Callable[[SpanItem], list[str]] | None = None
 
-    def set_state(self, state: DocState | None) -> None:
+    def set_state(self, state: DocState | None, names: Mapping[str, str] | None = None) -> None:
         new = state.items if state is not None else ()
+        renamed = names is not None and names != self.names
+        if names is not None:
+            self.names = names
         same_rows = len(new) == len(self.items)
         if not same_rows:
             self.beginResetModel()
@@ -111,8 +140,8 @@ class SpanListModel(QAbstractTableModel):
         before = {row.item.id: row for row in self._rows}
         self._rows = [
             row
-            if (row := before.get(it.id)) is not None and row.item == it
-            else _Row(it, self.scheme, self._fonts)
+            if (row := before.get(it.id)) is not None and row.item == it and not renamed
+            else _Row(it, self.scheme, self._fonts, self.names)
             for it in new
         ]
         self._ids = {it.id: i for i, it in enumerate(new)}
@@ -190,37 +219,41 @@ class SpanListModel(QAbstractTableModel):
                 rd.setData(value)
 
     def _tooltip(self, it: SpanItem) -> str:
-        return tooltip(self._tooltip_text(it))
+        return tooltip(self.tooltip_text(it))
 
-    def _tooltip_text(self, it: SpanItem) -> str:
+    def tooltip_text(self, it: SpanItem) -> str:
+        """What the span's tooltip says, as plain text (the article shows it too)."""
         layer = "figure" if it.layer == "figures" else "entity"
         desc = self.scheme.get(it.layer, it.label).description
         tip = f"{it.text}\n\n" if it.drawable else ""
         tip += f"{it.label} {layer}" + (f" — {desc}" if desc else "")
-        value = value_text(it)
-        if value:
-            tip += f"\n{'value' if it.layer == 'figures' else 'linked to'}: {value}"
+        if it.layer == "figures" and value_text(it):
+            tip += f"\nvalue: {value_text(it)}"
+        if self.link_lines is not None:
+            for line in self.link_lines(it):
+                tip += f"\n{line}"
         tip += f"\n{STATE_TEXT.get(it.state, it.state)} · characters {it.start}–{it.end}"
         if it.problem:
             tip += f"\n{it.problem}: listed, not drawn"
         if it.layer == "figures":
+            # the links are said above, resolved: their raw strings and mirrors are not
+            hidden = LINK_ATTRS if self.link_lines is not None else ()
             extra = ", ".join(
                 f"{k}: {v}"
                 for k, v in sorted(it.attrs.items())
-                if v not in (None, "", [], False) and k not in ("value", "unit")
+                if v not in (None, "", [], False) and k not in ("value", "unit", *hidden)
             )
             if extra:
                 tip += f"\n{extra}"
         return tip
 
 
-def value_text(it: SpanItem) -> str:
+def value_text(it: SpanItem, names: Mapping[str, str] | None = None) -> str:
     """What the panel shows beside a span's text: a figure's normalised value; an
-    entity's knowledge-base link once spans carry one (NIL: linked to nothing)."""
+    entity's linked entity by its canonical name (`names`: key -> name)."""
     if it.layer == "figures":
         return format_figure(it.attrs)
-    kb_id = getattr(it, "kb_id", None)  # spans carry it once the knowledge base lands
-    return str(kb_id) if kb_id else ""
+    return link_value(it, names or {})
 
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole

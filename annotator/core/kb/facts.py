@@ -359,3 +359,17 @@ def find_series(facts: Sequence[Fact]) -> list[Series]:
         assert first.metric is not None
         out.append(Series(first.metric, first.subjects, measure, steps))
     return out
+
+
+def fact_amount(f: Fact) -> str:
+    """The fact's value as the facts view and the CLI show it ("6.1 bn USD")."""
+    from annotator.core.curation import format_figure
+
+    return format_figure(f.attrs) or f.text
+
+
+def series_steps(s: Series) -> str:
+    """A series' steps in time order: "2021 3.2 bn USD → 2022 6.1 bn USD / 6.53 bn USD"."""
+    return " → ".join(
+        f"{p.get('label')} {' / '.join(fact_amount(f) for f in members)}" for p, members in s.steps
+    )

@@ -514,12 +514,9 @@ def _link_ops(state: DocState, item: SpanItem, role: str, value: Any) -> list[Op
 
 
 def _change(store: Store, state: DocState, item: SpanItem, text: str, ops: list[Op]) -> Change:
-    from annotator.core.curation import _focus_after_add
-
-    focus = None if item.is_suggestion else item.id
-    return _focus_after_add(
-        _run(store, state.document.id, state.annotator, text, ops, focus), focus
-    )
+    # The item's id, as curation.accept does: a suggestion's id resolves to the
+    # annotation taken from it, and to the suggestion again once that is undone.
+    return _run(store, state.document.id, state.annotator, text, ops, item.id)
 
 
 def set_metric(store: Store, state: DocState, item: SpanItem, key: str | None) -> Change:
@@ -606,21 +603,58 @@ def set_subjects(store: Store, state: DocState, item: SpanItem, keys: Iterable[s
     )
 
 
+def set_links(
+    store: Store,
+    state: DocState,
+    item: SpanItem,
+    *,
+    metric: str | None,
+    period: dict[str, Any] | None,
+    subjects: Iterable[str],
+    new_metric: str | None = None,
+    text: str | None = None,
+) -> Change:
+    """Set the figure's metric (a METRIC key, or None), period (an interval dict, or
+    None) and subjects (entity keys) in one step, one undo; `new_metric` names a METRIC
+    entity to create and set instead of `metric`."""
+    from annotator.core.kb.linking import AddEntity
+
+    subjects = tuple(dict.fromkeys(subjects))
+    wanted = [k for k in (metric, *subjects) if k]
+    found = entities_by_keys(store, wanted)
+    missing = [k for k in wanted if k not in found]
+    if missing and not (new_metric and missing == [metric]):
+        raise KBError(f"no entity {missing[0]} in the knowledge base")
+    ops: list[Op] = []
+    if new_metric is not None:
+        if not new_metric.strip():
+            raise KBError("a metric needs a name")
+        metric = new_entity_key()
+        ops.append(AddEntity(new_metric.strip(), METRIC, metric, "", {}, (), (), state.annotator))
+    first = _link_ops(state, item, "metric", metric)
+    target = next(op for op in first if isinstance(op, SetFigureLink))
+    ops += first
+    for role, value in (("period", period), ("subjects", subjects)):
+        ops.append(
+            SetFigureLink(
+                role, value, target.ann_id, target.doc_id, target.annotator, target.source_key
+            )
+        )
+    return _change(store, state, item, text or f"Links of “{item.text}”", ops)
+
+
 def accept_links(store: Store, state: DocState, item: SpanItem) -> Change | None:
     """Store what the suggestions pre-fill (metric, period, subjects) as the curator's
     links, in one step."""
     links = figure_links(store, state, item)
     if all(v == "curator" for v in links.source.values()):
         return None
-    ops = _link_ops(state, item, "metric", links.metric.key if links.metric else None)
-    target = next(op for op in ops if isinstance(op, SetFigureLink))
-    for role, value in (
-        ("period", links.period),
-        ("subjects", tuple(e.key for e in links.subjects)),
-    ):
-        ops.append(
-            SetFigureLink(
-                role, value, target.ann_id, target.doc_id, target.annotator, target.source_key
-            )
-        )
-    return _change(store, state, item, f"Link “{item.text}”", ops)
+    return set_links(
+        store,
+        state,
+        item,
+        metric=links.metric.key if links.metric else None,
+        period=links.period,
+        subjects=[e.key for e in links.subjects],
+        text=f"Link “{item.text}”",
+    )

@@ -208,3 +208,29 @@ def get_index(store: Store) -> CandidateIndex:
         index = build_index(store)
         _CACHE[store] = index
         return index
+
+
+def index_ready(store: Store) -> bool:
+    """Whether `get_index` would answer at once (no rebuild: the KB has not moved)."""
+    with _LOCK:
+        cached = _CACHE.get(store)
+        return cached is not None and cached.generation == generation(store)
+
+
+def adopt_index(store: Store, index: CandidateIndex) -> bool:
+    """Use for `store` an index built on another connection to the same project (a
+    worker thread's), when the KB has not moved since it was built. True when `store`
+    now has a fresh index."""
+    with _LOCK:
+        now = generation(store)
+        cached = _CACHE.get(store)
+        if cached is not None and cached.generation == now:
+            return True
+        if index.generation != now:
+            return False
+        _CACHE[store] = index
+        return True
+
+
+def alias_count(store: Store) -> int:
+    return int(store.conn.execute("SELECT COUNT(*) FROM aliases").fetchone()[0])

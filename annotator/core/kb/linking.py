@@ -31,7 +31,6 @@ from annotator.core.curation import (
     SpanItem,
     UpdateAnnotation,
     _accept_ops,
-    _focus_after_add,
     _run,
 )
 from annotator.core.kb import KBError
@@ -232,9 +231,9 @@ def _learned_alias(item: SpanItem, entity: Entity, annotator: str) -> Op | None:
 def _run_change(
     store: Store, state: DocState, item: SpanItem, text: str, ops: Sequence[Op]
 ) -> Change:
-    focus = None if item.is_suggestion else item.id
-    change = _run(store, state.document.id, state.annotator, text, ops, focus)
-    return _focus_after_add(change, focus)
+    # The item's id, as curation.accept does: a suggestion's id resolves to the
+    # annotation taken from it, and to the suggestion again once that is undone.
+    return _run(store, state.document.id, state.annotator, text, ops, item.id)
 
 
 def link(store: Store, state: DocState, item: SpanItem, key: str) -> Change | None:
