@@ -224,6 +224,14 @@ def documents_to_suggest(store: Store, model: str, curator: str) -> list[int]:
     return [d for d in documents_to_resuggest(store, curator) if d not in ran]
 
 
+def has_suggested(store: Store, model: str, doc_id: int) -> bool:
+    """Whether `model` has run over the document (found something or not)."""
+    row = store.conn.execute(
+        "SELECT 1 FROM suggest_runs WHERE doc_id = ? AND model = ?", (doc_id, model)
+    ).fetchone()
+    return row is not None
+
+
 # -- training from the window ----------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ class ActionSpec:
     text: str  # menu text
     keys: tuple[str, ...]  # QKeySequence strings, the first one shown in menus
     tip: str  # tooltip and the line in the shortcuts dialog
-    menu: str  # "Span", "Document", "Edit", "View", "Help"
+    menu: str  # "Span", "Document", "Edit", "View", "Model", "Help"
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -240,9 +240,41 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reset_font", "Default text size", ("Ctrl+0",), "Default article text size", "View"),
     # -- help -------------------------------------------------------------------------
     ActionSpec("show_shortcuts", "Keyboard shortcuts", ("F1", "?"), "List every shortcut", "Help"),
+    # -- model: the model in use, switching, training (modelui) ------------------------
+    ActionSpec(
+        "switch_model",
+        "Switch model…",
+        ("Ctrl+M",),
+        "Choose the model whose suggestions show; it suggests the documents you have not "
+        "finished in the background (statuses stay as they are)",
+        "Model",
+    ),
+    ActionSpec(
+        "compare_models",
+        "Compare models…",
+        ("Ctrl+Shift+M",),
+        "Per-label precision, recall and F1 of two models on the documents marked done, "
+        "side by side (annotator evaluate, in the background)",
+        "Model",
+    ),
+    ActionSpec(
+        "train_model",
+        "Train a model…",
+        ("Ctrl+T",),
+        "Fine-tune a model on finished documents in the background, a line per evaluation "
+        "in the status bar; the window stays usable",
+        "Model",
+    ),
+    ActionSpec(
+        "stop_training",
+        "Stop training",
+        ("Ctrl+Shift+T",),
+        "Stop the training run at the next step; the best model so far is kept and recorded",
+        "Model",
+    ),
 )
 
-MENUS = ("Document", "Edit", "Span", "View", "Help")
+MENUS = ("Document", "Edit", "Span", "View", "Model", "Help")
 
 
 def spec(name: str) -> ActionSpec:

@@ -11,6 +11,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.store import InvalidSpan, ProjectBusy, ProjectError
 from annotator.gui.modal import exec_keeping_focus
 from annotator.gui.plain import plain_box
@@ -34,6 +35,8 @@ def describe(exc: BaseException) -> tuple[str, str]:
             f"The project file reported an error: {exc}.\n\nThe last action may not have "
             "been saved; reopen the project to see its state.",
         )
+    if isinstance(exc, AnnotatorError):  # one line naming the cause, shown as it is
+        return ("Not possible", str(exc))
     if isinstance(exc, ValueError | KeyError):
         return ("Not possible", str(exc).strip("'\""))
     return ("Unexpected error", f"{type(exc).__name__}: {exc}")

@@ -30,6 +30,8 @@ from annotator.gui.errors import show_error
 from annotator.gui.focus import FocusModel
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
 from annotator.gui.modal import exec_keeping_focus
+from annotator.gui.model_compare import CompareControl
+from annotator.gui.model_control import ModelControl
 from annotator.gui.plain import menu_text
 from annotator.gui.session import CurationSession
 from annotator.gui.settings import (
@@ -43,6 +45,7 @@ from annotator.gui.settings import (
 )
 from annotator.gui.span_pane import SpanPane
 from annotator.gui.status_info import DocumentStatus
+from annotator.gui.training_control import TrainingControl
 
 STYLE = """
 QMainWindow, QWidget#side { background: #F6F7F9; }
@@ -108,6 +111,12 @@ class MainWindow(QMainWindow):
             self.session, self.article, self.scheme, self, self.settings
         )
         self.focus = FocusModel(self.article_pane, self.spans, self.doc_list, self)
+        # the model loop: the model in use, switching, training, comparing
+        self.models = ModelControl(self.session, self.tasks, self.settings, self.project_key, self)
+        self.training = TrainingControl(
+            self.db_path, self.session, self.models, self.settings, self
+        )
+        self.comparing = CompareControl(self.db_path, self.session, self.models, self)
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
         self._hint = ""
@@ -126,7 +135,15 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
-        for widget in (*self.tasks.widgets(), *self.status_info.widgets()):
+        self.models.attach_menu(self.menus["Model"])
+        self.menus["Model"].insertSeparator(self.actions_by_name["train_model"])
+        for widget in (
+            *self.tasks.widgets(),
+            *self.training.widgets(),
+            *self.comparing.widgets(),
+            *self.status_info.widgets(),
+            *self.models.widgets(),
+        ):
             self.statusBar().addPermanentWidget(widget)
         restore_window(self)
         # The window opens with the keyboard in the text, the caret on the current span.
@@ -149,6 +166,9 @@ class MainWindow(QMainWindow):
         parts = (
             self.curation,
             self.tasks,
+            self.models,
+            self.training,
+            self.comparing,
             self.doc_list,
             self.article_pane,
             self.article_pane.find_bar,
@@ -163,6 +183,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        self.menus = menus
         for spec in ACTIONS:
             act = QAction(spec.text, self)
             act.setShortcuts([QKeySequence(k) for k in spec.keys])
@@ -256,8 +277,13 @@ class MainWindow(QMainWindow):
             self.pending_sizes = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.training.may_close():
+            event.ignore()
+            return
         save_window(self)
         self.tasks.stop_tasks()
+        self.training.stop_on_close()
+        self.comparing.stop()
         self.store.close()
         super().closeEvent(event)
 
