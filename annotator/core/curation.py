@@ -21,7 +21,7 @@ No Qt here: the GUI's undo commands call these functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
@@ -193,11 +193,17 @@ def load(
     doc_id: int,
     annotator: str,
     suggestions: Sequence[Suggestion] | None = None,
+    *,
+    models: Collection[str] | None = None,
 ) -> DocState:
     """The document with its spans, merged, in text order. `suggestions` are the
-    document's suggestions when the caller has them already."""
+    document's suggestions when the caller has them already. `models` keeps the
+    suggestions of these models only (the model in use and the knowledge base's `kb`);
+    None keeps every model's. The curator's annotations and statuses always show."""
     doc = store.document(doc_id)
     sugg = tuple(store.suggestions(doc_id) if suggestions is None else suggestions)
+    if models is not None:
+        sugg = tuple(s for s in sugg if s.model in models)
     text = doc.text
     annotations = store.annotations(doc_id, annotator)
     decided = {a.source_key for a in annotations if a.source_key}

@@ -160,9 +160,14 @@ def resolve_model(store: Store, name_or_path: str | None) -> str | None:
 
 
 def model_in_use(store: Store) -> str | None:
-    """The model that suggested last (what a curator now sees), or None before any."""
+    """The model that suggested last (what a curator now sees), or None before any. The
+    knowledge base's pre-links (source `kb`), written after every model run, are no
+    model."""
+    from annotator.core.kb.prelink import SOURCE as KB_SOURCE
+
     row = store.conn.execute(
-        "SELECT model FROM suggest_runs ORDER BY created DESC, rowid DESC LIMIT 1"
+        "SELECT model FROM suggest_runs WHERE model != ? ORDER BY created DESC, rowid DESC LIMIT 1",
+        (KB_SOURCE,),
     ).fetchone()
     return None if row is None else str(row[0])
 

@@ -351,17 +351,22 @@ class Store:
         search: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        models: Sequence[str] | None = None,
     ) -> list[DocumentRow]:
-        """Documents with this curator's status and count of undecided suggestions.
+        """Documents with this curator's status and count of undecided suggestions
+        (of `models` only, when given; a span two models suggested counts once, as the
+        window shows it once).
 
         `search` is what a person typed, searched for in titles and texts as plain
         words (see `annotator.core.search`); with the `fts:` prefix it is FTS5 syntax,
         and a malformed one raises ValueError with SQLite's explanation.
         """
         where, params = _list_filter(status, search)
+        of_models = "" if models is None else f"AND g.model IN ({','.join('?' * len(models))})"
         sql = f"""
             SELECT d.id, d.title, d.date, d.source, coalesce(s.status, 'open'),
-              (SELECT count(*) FROM suggestions g WHERE g.doc_id = d.id
+              (SELECT count(DISTINCT g.layer || ':' || g.start || ':' || g."end" || ':' ||
+                 g.label) FROM suggestions g WHERE g.doc_id = d.id {of_models}
                  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.doc_id = d.id
                      AND a.annotator = ? AND a.source_key =
                      g.layer || ':' || g.start || ':' || g."end" || ':' || g.label)
@@ -374,7 +379,7 @@ class Store:
             ORDER BY d.id
             {"LIMIT ? OFFSET ?" if limit is not None else ""}
         """
-        params = [annotator, annotator, annotator, *params]
+        params = [*(models or ()), annotator, annotator, annotator, *params]
         if limit is not None:
             params += [limit, offset]
         rows = self._search(sql, params, search).fetchall()

@@ -12,7 +12,7 @@ class ActionSpec:
     text: str  # menu text
     keys: tuple[str, ...]  # QKeySequence strings, the first one shown in menus
     tip: str  # tooltip and the line in the shortcuts dialog
-    menu: str  # "Span", "Document", "Edit", "Link", "View", "Review", "Help"
+    menu: str  # "Span", "Document", "Edit", "Link", "View", "Model", "Review", "Help"
     # The window mode it works in ("curate", "review"), or "any": the window enables an
     # action only in its mode, so two modes may give one key to different actions.
     mode: str = "curate"
@@ -337,6 +337,41 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "marked) and go to it; again: back to the text, and F9 once more hides it",
         "View",
     ),
+    # -- model: the model in use, switching, training------------------------
+    ActionSpec(
+        "switch_model",
+        "Switch model…",
+        ("Ctrl+M",),
+        "Choose the model whose suggestions show; it suggests the documents you have not "
+        "finished in the background (statuses stay as they are)",
+        "Model",
+    ),
+    ActionSpec(
+        "compare_models",
+        "Compare models…",
+        ("Ctrl+Shift+M",),
+        "Per-label precision, recall and F1 of two models on the documents marked done, "
+        "side by side (annotator evaluate, in the background)",
+        "Model",
+        mode="any",
+    ),
+    ActionSpec(
+        "train_model",
+        "Train a model…",
+        ("Ctrl+T",),
+        "Fine-tune a model on finished documents in the background, a line per evaluation "
+        "in the status bar; the window stays usable",
+        "Model",
+        mode="any",
+    ),
+    ActionSpec(
+        "stop_training",
+        "Stop training",
+        ("Ctrl+Shift+T",),
+        "Stop the training run at the next step; the best model so far is kept and recorded",
+        "Model",
+        mode="any",
+    ),
     # -- review mode (adjudication) and the agreement report ----------------------------
     ActionSpec(
         "toggle_review_mode",
@@ -593,7 +628,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )
 
-MENUS = ("Document", "Edit", "Span", "Link", "View", "Review", "Help")
+MENUS = ("Document", "Edit", "Span", "Link", "View", "Model", "Review", "Help")
 # Review mode: take curator N's version of the span group (settles it), or of the whole
 # document; N is the curator's number on screen (the panel's legend).
 CURATOR_KEYS = tuple("123456789")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QToolButton, QWidget
 
 from annotator.gui.doc_list_pane import DocumentListPane
@@ -21,6 +21,9 @@ from annotator.gui.tasks import ImportTask, SuggestProcess
 class BackgroundTasks(QObject):
     """Starts, follows and cancels an import or a suggestion run; its progress, label
     and Cancel button sit in the status bar."""
+
+    # A suggestion run ended (finished, cancelled or failed): the model loop refreshes.
+    suggestEnded = Signal()
 
     def __init__(
         self,
@@ -36,6 +39,8 @@ class BackgroundTasks(QObject):
         self.parent_widget = parent  # of the dialogs
         self._import: ImportTask | None = None
         self._suggest: SuggestProcess | None = None
+        # What suggests: the model in use, as `suggest --model` takes it (None: default).
+        self.model: str | None = None
         self.task_label = QLabel()
         self.task_label.hide()
         self.progress = QProgressBar()
@@ -128,26 +133,31 @@ class BackgroundTasks(QObject):
     def do_suggest_new(self) -> None:
         self.start_suggest()
 
-    def start_suggest(self) -> None:
+    def start_suggest(self, *, not_done_for: str | None = None) -> bool:
+        """Suggest the documents the model in use has not run over (all of them, or those
+        `not_done_for` has not finished: after switching models). False when busy."""
         if self.busy():
             self._say("Wait for the running import or suggestion", 5000)
-            return
-        proc = SuggestProcess(self.db_path, self)
+            return False
+        proc = SuggestProcess(self.db_path, self, model=self.model, not_done_for=not_done_for)
         self._suggest = proc
-        self._task_started("Suggesting…")
+        verb = "Re-suggesting" if not_done_for else "Suggesting"
+        if self.model:
+            verb += f" with {self.model}"
+        self._task_started(f"{verb}…")
 
         def progress(done: int, total: int, eta: float) -> None:
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
             left = f", about {int(eta)} s left" if eta >= 0 else ""
-            self.task_label.setText(f"Suggesting {done:,} of {total:,}{left}")
+            self.task_label.setText(f"{verb}: {done:,} of {total:,}{left}")
             if done and done % 50 == 0:
                 self._reload_after_suggest()
 
         def finished(event: dict[str, Any]) -> None:
             self._task_ended(
-                f"Suggested {event.get('suggestions', 0)} spans in "
-                f"{event.get('documents', 0)} documents"
+                f"{event.get('model') or 'The model'} suggested {event.get('suggestions', 0)} "
+                f"spans in {event.get('documents', 0)} documents"
             )
             self._reload_after_suggest()
 
@@ -158,7 +168,10 @@ class BackgroundTasks(QObject):
         proc.progress.connect(progress)
         proc.finished.connect(finished)
         proc.failed.connect(failed)
+        proc.finished.connect(self.suggestEnded)
+        proc.failed.connect(self.suggestEnded)
         proc.start()
+        return True
 
     def _reload_after_suggest(self) -> None:
         self.doc_list.reload()

@@ -36,7 +36,7 @@ def key_text(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
 
 
-SHORTCUT_ORDER = ("Span", "Link", "Document", "Edit", "View", "Review", "Help")
+SHORTCUT_ORDER = ("Span", "Link", "Document", "Edit", "View", "Model", "Review", "Help")
 HIDDEN_KEYS = (
     "{", "}", "Shift+{", "Shift+}", "Ctrl+{", "Ctrl+}", "Ctrl+Shift+{", "Ctrl+Shift+}",
     "?", "Ctrl++",

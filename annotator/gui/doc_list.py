@@ -34,6 +34,7 @@ class DocumentListModel(QAbstractTableModel):
         self.annotator = annotator
         self.status: str | None = None
         self.search: str | None = None
+        self.models: frozenset[str] | None = None  # whose suggestions count as open
         self._total = store.count_listed(annotator)
         self._pages: OrderedDict[int, list[DocumentRow]] = OrderedDict()
         self._muted = QColor("#8A8F98")
@@ -61,6 +62,7 @@ class DocumentListModel(QAbstractTableModel):
                 self.annotator,
                 status=self.status,
                 search=self.search,
+                models=None if self.models is None else sorted(self.models),
                 limit=PAGE,
                 offset=n * PAGE,
             )

@@ -63,6 +63,7 @@ class DocumentListPane(QWidget):
         layout.addWidget(self.view, 1)
         session.documentOpened.connect(self._document_shown)
         session.stateChanged.connect(self._document_shown)
+        session.modelsChanged.connect(self._models_changed)
 
     def _document_shown(self, state: DocState | None) -> None:
         if state is None:
@@ -70,6 +71,10 @@ class DocumentListPane(QWidget):
         self.select_document(state.document.id)
         # the row may be stale (undo in another document, a background run)
         self.model.update_document(state.document.id, state.status, state.open_count)
+
+    def _models_changed(self, models: frozenset[str] | None) -> None:
+        self.model.models = models  # the Open column counts the model in use's
+        self.reload()
 
     def select_document(self, doc_id: int) -> None:
         select_row(self.view, self.model.row_of(doc_id))

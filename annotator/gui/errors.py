@@ -35,7 +35,9 @@ def describe(exc: BaseException) -> tuple[str, str]:
             f"The project file reported an error: {exc}.\n\nThe last action may not have "
             "been saved; reopen the project to see its state.",
         )
-    if isinstance(exc, ValueError | KeyError | AnnotatorError):
+    if isinstance(exc, AnnotatorError):  # one line naming the cause, shown as it is
+        return ("Not possible", str(exc))
+    if isinstance(exc, ValueError | KeyError):
         return ("Not possible", str(exc).strip("'\""))
     return ("Unexpected error", f"{type(exc).__name__}: {exc}")
 

@@ -34,6 +34,8 @@ from annotator.gui.kb_index import KBIndex
 from annotator.gui.labels import LABEL_KEYS, LabelScheme, LabelSchemeError
 from annotator.gui.linking import LinkingActions
 from annotator.gui.modal import exec_keeping_focus
+from annotator.gui.model_compare import CompareControl
+from annotator.gui.model_control import ModelControl
 from annotator.gui.modes import WindowModes
 from annotator.gui.plain import menu_text
 from annotator.gui.review_mode import ReviewMode
@@ -49,6 +51,7 @@ from annotator.gui.settings import (
 )
 from annotator.gui.span_pane import SpanPane
 from annotator.gui.status_info import DocumentStatus
+from annotator.gui.training_control import TrainingControl
 
 STYLE = """
 QMainWindow, QWidget#side { background: #F6F7F9; }
@@ -124,6 +127,12 @@ class MainWindow(QMainWindow):
         self.linking = LinkingActions(self.session, self.article, self.scheme, self, self.kb_index)
         self.facts = FactsController(self.db_path, self.session, self.focus, self)
         self.article.tooltip_for = self.spans.model.tooltip_text
+        # the model loop: the model in use, switching, training, comparing
+        self.models = ModelControl(self.session, self.tasks, self.settings, self.project_key, self)
+        self.training = TrainingControl(
+            self.db_path, self.session, self.models, self.settings, self
+        )
+        self.comparing = CompareControl(self.db_path, self.session, self.models, self)
         self.session.message.connect(self.statusBar().showMessage)
         self.article_pane.message.connect(self.statusBar().showMessage)
         self._hint = ""
@@ -154,6 +163,8 @@ class MainWindow(QMainWindow):
         self.modes.add("review", self.review.page, self.review.home(), self.review.mode_widgets())
         self.setCentralWidget(self.modes.stack)
         self._build_actions()
+        self.models.attach_menu(self.menus["Model"])
+        self.menus["Model"].insertSeparator(self.actions_by_name["train_model"])
         for widget in (
             *self.tasks.widgets(),
             *self.kb_index.widgets(),
@@ -161,6 +172,9 @@ class MainWindow(QMainWindow):
             *self.agreement.widgets(),
             *self.status_info.widgets(),
             *self.review.status_widgets(),
+            *self.training.widgets(),
+            *self.comparing.widgets(),
+            *self.models.widgets(),
         ):
             self.statusBar().addPermanentWidget(widget)
         self.review.attach(self.modes)
@@ -193,6 +207,9 @@ class MainWindow(QMainWindow):
             self.linking,
             self.facts,
             self.tasks,
+            self.models,
+            self.training,
+            self.comparing,
             self.doc_list,
             self.article_pane,
             self.article_pane.find_bar,
@@ -207,6 +224,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        self.menus = menus
         for spec in ACTIONS:
             act = QAction(spec.text, self)
             act.setShortcuts([QKeySequence(k) for k in spec.keys])
@@ -313,11 +331,16 @@ class MainWindow(QMainWindow):
             self.pending_sizes = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.training.may_close():
+            event.ignore()
+            return
         save_window(self)
         self.tasks.stop_tasks()
         self.review.queue.cancel()
         self.agreement.cancel(quiet=True)
         self.facts.stop()
+        self.training.stop_on_close()
+        self.comparing.stop()
         self.store.close()
         super().closeEvent(event)
 

@@ -50,6 +50,8 @@ class CurationSession(QObject):
     pendingChanged = Signal(object)  # tuple[int, int] | None
     message = Signal(str, int)  # status-bar text, milliseconds
     failed = Signal(object, str)  # exception, what was being done
+    # Whose suggestions show: the model in use and `kb` (None: every model's).
+    modelsChanged = Signal(object)  # frozenset[str] | None
 
     def __init__(self, store: Store, annotator: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +60,7 @@ class CurationSession(QObject):
         self.state: DocState | None = None
         self.current: str | None = None  # the current span's item id
         self.pending: tuple[int, int] | None = None  # a selection's snapped span
+        self.models: frozenset[str] | None = None  # whose suggestions show; None: all
         self.undo_stack = QUndoStack(self)
 
     # -- showing -----------------------------------------------------------------------
@@ -71,7 +74,7 @@ class CurationSession(QObject):
         """Show a document; `focus` names the span to select (else the first open one).
         False when the document is no longer in the project."""
         try:
-            state = curation.load(self.store, doc_id, self.annotator)
+            state = curation.load(self.store, doc_id, self.annotator, models=self.models)
         except KeyError:
             self.message.emit(f"Document {doc_id} is no longer in the project", 5000)
             return False
@@ -89,7 +92,11 @@ class CurationSession(QObject):
         if self.state is None:
             return
         state = curation.load(
-            self.store, self.state.document.id, self.annotator, self.state.suggestions
+            self.store,
+            self.state.document.id,
+            self.annotator,
+            self.state.suggestions,
+            models=self.models,
         )
         self.state = state
         item = state.resolve(focus)
@@ -103,6 +110,15 @@ class CurationSession(QObject):
         made new ones), keeping the current span."""
         if self.state is not None:
             self.open(self.state.document.id, self.current)
+
+    def set_models(self, models: frozenset[str] | None) -> None:
+        """Show these models' suggestions only (None: every model's); the open document
+        is read again."""
+        if models == self.models:
+            return
+        self.models = models
+        self.modelsChanged.emit(models)
+        self.reload()
 
     def set_current(self, item_id: str | None, *, scroll: bool = True) -> None:
         self.current = item_id
