@@ -51,6 +51,7 @@ class _Piece:
     start: int
     end: int
     tok: int  # token index in the Doc (or -1 for plain strings)
+    plural: bool = False  # a whole token tagged as a plural noun ("homes" in "2m homes")
 
 
 def _split_token(text: str, start: int, tok: int, out: list[_Piece]) -> None:
@@ -97,6 +98,12 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
             q = m.group(1)
             pieces.append(_Piece(q, q.lower(), t.idx, t.idx + len(q), t.i))
             _split_token(text[len(q) :], t.idx + len(q), t.i, pieces)
+        elif (g := _GLUED_RANGE.match(text)) and _glued_range_ends(g.group("a"), g.group("b")):
+            # "5.25%-5.5", "billion-£2": the tokenizer keeps a range's two ends together
+            _split_token(g.group("a"), t.idx, t.i, pieces)
+            dash = t.idx + g.start("d")
+            pieces.append(_Piece(g.group("d"), g.group("d"), dash, dash + 1, t.i))
+            _split_token(g.group("b"), t.idx + g.start("b"), t.i, pieces)
         elif text[:1] == "+" and len(text) > 1 and text[1].isdigit():
             # "+29.5%": the sign is a change, the rest an amount
             pieces.append(_Piece("+", "+", t.idx, t.idx + 1, t.i))
@@ -111,8 +118,21 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
             # "£1m." at the end of a sentence: the scale, then the full stop
             pieces.append(_Piece(text[:-1], text[:-1].lower(), t.idx, t.idx + len(text) - 1, t.i))
         else:
-            pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i))
+            plural = t.tag_ in ("NNS", "NNPS") and t.lower_ not in _SPORT_DISTANCES
+            pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i, plural))
     return pieces
+
+
+# "the 100m hurdles": metres, not millions, before these plural nouns
+_SPORT_DISTANCES = {"hurdles", "relays", "heats", "finals", "medleys", "sprints", "laps"}
+_GLUED_RANGE = re.compile(r"^(?P<a>[^-–]+)(?P<d>[-–])(?P<b>[^-–]+)$")
+
+
+def _glued_range_ends(a: str, b: str) -> bool:
+    """Both ends of "5.25%-5.5" or "billion-£2" (not "A321-200", "COVID-19")."""
+    if not (b[:1].isdigit() or (b[:1] in "€£$¥₹" and b[1:2].isdigit())):
+        return False
+    return a.endswith("%") or a.lower() in _SCALES or b[:1] in "€£$¥₹"
 
 
 _DOLLAR_QUALIFIER = re.compile(r"^(US|A|NZ|C|HK|S)(?=\d)")
@@ -247,7 +267,10 @@ def _read_scale(
                 _lookup(lows, j + 1, "cur") is not None
                 or _lookup(lows, j + 1, "measure") is not None
             )
-            if money or nxt_cur:
+            # "2m homes", "50k jobs": a glued "m"/"k" before a plural noun scales a count
+            glued = pieces[j].start == pieces[j - 1].end
+            counted = glued and j + 1 < n and pieces[j + 1].plural
+            if money or nxt_cur or counted:
                 scale *= _LOOSE_SCALES[w]
                 j += 1
                 continue
@@ -359,9 +382,12 @@ def _read(
                     if rd.value_max is not None:
                         rd.value_max /= 100
         if cur is None:
-            hit = None if hyphen else _lookup(lows, k, "pct")
+            hit = _lookup(lows, k, "pct")
+            if hit is not None and hyphen and lows[k] not in _HYPHEN_PERCENT:
+                hit = None
             if hit is not None:
                 rd.kind, rd.unit, rd.last = "percent", hit[1], hit[0] - 1
+                _percent_range(pieces, lows, rd, between)
                 return rd
             hit = _lookup(lows, k, "mult")
             # "1.9x" but not "3 x 4": a bare "x" must be glued to the number
@@ -386,6 +412,28 @@ def _read(
         rd.kind, rd.unit = "money", cur
         return rd
     return rd
+
+
+# "a 5.5-percent rise", "a 25-basis-point cut": percent words that may follow a hyphen
+_HYPHEN_PERCENT = {"percent", "per", "pct", "percentage", "basis"}
+
+
+def _percent_range(
+    pieces: Sequence[_Piece], lows: Sequence[str], rd: _Reading, between: bool
+) -> None:
+    """'5.25%-5.5%', 'between 3% and 4%': the same unit after both ends makes one range."""
+    j = rd.last + 1
+    n = len(pieces)
+    if rd.value_max is not None or j + 1 >= n:
+        return
+    if not (lows[j] in ("-", "–", "—") or (between and lows[j] == "and")):
+        return
+    num = _read_number(pieces, j + 1)
+    if num is None or num[2].get("ordinal") or num[2].get("word") or num[1] >= n:
+        return
+    hit = _lookup(lows, num[1], "pct")
+    if hit is not None and hit[1] == rd.unit and num[0] >= rd.value:
+        rd.value_max, rd.last = num[0], hit[0] - 1
 
 
 # --------------------------------------------------------------------------- parse_amount

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _POSITION_WORDS = {"spot", "place", "position", "slot", "ranked", "placed", "seeded"}
 _PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
+_RANK_LEAD = {"the", "'s", "’s", "its", "their", "his", "her", "our"}
 
 # The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
 PIPES_USED: frozenset[str] = frozenset({"tok2vec", "tagger", "attribute_ruler", "parser", "ner"})
@@ -143,6 +144,23 @@ def _figure_at(
     nxt_tok = doc[last_tok.i + 1] if last_tok.i + 1 < len(doc) else None
     nxt_lower = nxt_tok.lower_ if nxt_tok is not None else ""
 
+    if rd.kind == "count" and rd.value_max is None and not (rd.scaled or rd.grouped):
+        sign = _number_sign(doc, first_tok) if 1 <= rd.value <= 100 else None
+        if sign is not None and (
+            (nxt_tok is not None and nxt_tok.pos_ == "PROPN")  # "the No. 10 Downing Street"
+            or (sign.lower_ == "number" and doc[sign.i - 1].lower_ == "the" and not rd.word_number)
+        ):
+            sign = None  # "the number 10 bus"
+        if sign is not None:  # "the world's No. 3 economy": a rank
+            unit, noun = _ranked_noun(doc, last_tok.i + 1)
+            if unit in _POSITION_WORDS:
+                return None, rd.last  # "the number one spot": left to the curator
+            end_tok = noun or last_tok
+            start, end = sign.idx, end_tok.idx + len(end_tok.text)
+            fig = Figure(start, end, info.text[start:end], "rank", rd.value, unit)
+            _context(doc, fig, doc[sign.i : end_tok.i + 1], info)
+            return fig, _last_piece(pieces, rd.last, end_tok)
+
     # phone numbers, codes, ages
     if prev_lower in ("aged", "age", "ages", "tel", "tel.", "phone", "call", "dial", "no."):
         return None, rd.last
@@ -204,10 +222,14 @@ def _figure_at(
     fig = Figure(start, end, text, kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
-    last_piece = rd.last
-    while last_piece + 1 < len(pieces) and pieces[last_piece + 1].tok <= end_tok.i:
-        last_piece += 1
-    return fig, last_piece
+    return fig, _last_piece(pieces, rd.last, end_tok)
+
+
+def _last_piece(pieces: Sequence[_Piece], last: int, end_tok: Token) -> int:
+    """The last piece a figure covers, through its counted or ranked noun."""
+    while last + 1 < len(pieces) and pieces[last + 1].tok <= end_tok.i:
+        last += 1
+    return last
 
 
 def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | None]:
@@ -233,19 +255,34 @@ def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | 
         if prev_lower in _RANK_VERBS:
             return None, first
         return None, None
-    k = j + 1
+    unit, last_noun = _ranked_noun(doc, j + 1)
+    return unit, last_noun or doc[j]
+
+
+def _ranked_noun(doc: Doc, start: int) -> tuple[str | None, Token | None]:
+    """The noun phrase a rank ranks, from token ``start``: 'trading partner', 'oil exporter'."""
+    k = start
     last_noun = None
-    while k < len(doc) and k <= j + 4 and doc[k].pos_ in ("NOUN", "PROPN", "ADJ"):
+    while k < len(doc) and k <= start + 3 and doc[k].pos_ in ("NOUN", "PROPN", "ADJ"):
         if doc[k].pos_ in ("NOUN", "PROPN"):
             last_noun = doc[k]
             if doc[k].dep_ != "compound":
                 break
         k += 1
     if last_noun is None:
-        return None, doc[j]
-    noun_start = j + 1
-    unit = doc[noun_start : last_noun.i + 1].text.lower()
-    return unit, last_noun
+        return None, None
+    return doc[start : last_noun.i + 1].text.lower(), last_noun
+
+
+def _number_sign(doc: Doc, first: Token) -> Token | None:
+    """The "No."/"number" of "the world's No. 3 economy", "its number two carmaker"; None
+    for "Clinic No. 7", "Law No. 123" (no determiner or possessive before the sign)."""
+    k = first.i - 1
+    if k >= 1 and doc[k].text in (".", "-"):
+        k -= 1  # "No" "." "3", "number" "-" "one"
+    if k < 1 or doc[k].lower_ not in ("no", "no.", "number"):
+        return None
+    return doc[k] if doc[k - 1].lower_ in _RANK_LEAD else None
 
 
 def _count(

@@ -106,7 +106,7 @@ _PERCENT = {
     "percentage points": "pp", "percentage point": "pp", "pp": "pp", "p.p.": "pp",
     "p.p": "pp", "pc": "%", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
     "per cent points": "pp", "basis points": "bp", "basis point": "bp", "bp": "bp",
-    "bps": "bp",
+    "bps": "bp", "basis-point": "bp", "percentage-point": "pp",
 }  # fmt: skip
 _MULT = {"times": "times", "fold": "times", "x": "times", "-fold": "times"}
 
