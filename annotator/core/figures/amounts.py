@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _TOKEN_RE = re.compile(
-    r"^(?P<pre>[A-Za-z.]{0,4}\$|\$(?:US|A|NZ|C|HK|S)|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?)?"
+    r"^(?P<pre>[A-Za-z.]{0,4}\$|\$(?:US|A|NZ|C|HK|S)|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?|Rmb|S[Ff]r)?"
     r"(?P<num>" + _NUM + r")"
     r"(?P<suf>[A-Za-z%°/²³.]+)?$"
 )
@@ -296,10 +296,19 @@ def _measure_at(
 
 
 def _read(
-    pieces: Sequence[_Piece], lows: Sequence[str], i: int, between: bool = False
+    pieces: Sequence[_Piece],
+    lows: Sequence[str],
+    i: int,
+    between: bool = False,
+    by: bool = False,
 ) -> _Reading | None:
-    """Read one quantity starting at piece ``i`` (no context words, no counted noun)."""
+    """Read one quantity starting at piece ``i`` (no context words, no counted noun).
+    ``by``: the amount follows "by", where "X to Y" is mostly a change and the level it
+    reaches ("rose by 20,000 to 1.5 million"), a range only when Y is close above X."""
     n = len(pieces)
+    point = _point_fraction(lows, i)
+    if point is not None:
+        return _Reading(i, point[1], "percent", point[0], "pp", word_number=True)
     cur: str | None = None
     j = i
     code = _cur_prefix(pieces[j])
@@ -352,6 +361,9 @@ def _read(
             k += 1
         if k < n and (code2 is None or cur is not None):
             num2 = _read_number(pieces, k)
+            near = num2 is not None and value <= num2[0] <= 3 * value
+            if by and pieces[j].low == "to" and not near:
+                num2 = None
             if num2 is not None and not num2[2].get("ordinal"):
                 v2, k2, _f2 = num2
                 scale2, k2 = _read_scale(pieces, lows, k2, money=cur is not None)
@@ -412,6 +424,33 @@ def _read(
         rd.kind, rd.unit = "money", cur
         return rd
     return rd
+
+
+# Fractions of a percentage point, as central banks' moves are written: phrase -> value.
+_POINT_FRACTIONS = {
+    ("half", "a", "percentage", "point"): 0.5,
+    ("a", "quarter", "of", "a", "percentage", "point"): 0.25,
+    ("three", "quarters", "of", "a", "percentage", "point"): 0.75,
+    ("a", "quarter", "-", "point"): 0.25,
+    ("a", "half", "-", "point"): 0.5,
+    ("quarter", "-", "point"): 0.25,
+    ("half", "-", "point"): 0.5,
+}
+_POINT_MAXLEN = max(len(k) for k in _POINT_FRACTIONS)
+
+
+def _point_fraction(lows: Sequence[str], i: int) -> tuple[float, int] | None:
+    """'half a percentage point', 'a quarter-point': (value in pp, last piece)."""
+    if lows[i] not in ("half", "a", "three", "quarter"):
+        return None
+    for n in range(min(_POINT_MAXLEN, len(lows) - i), 3, -1):
+        value = _POINT_FRACTIONS.get(tuple(lows[i : i + n]))
+        if value is not None:
+            last = i + n - 1
+            if last + 1 < len(lows) and lows[last] == "percentage" and lows[last + 1] == "points":
+                last += 1
+            return value, last
+    return None
 
 
 # "a 5.5-percent rise", "a 25-basis-point cut": percent words that may follow a hyphen

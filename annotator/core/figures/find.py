@@ -15,6 +15,7 @@ from annotator.core.figures.lexicon import (
     _CUR_PREFIX,
     _DURATION,
     _FOLD_WORDS,
+    _INDEX_NAMES,
     _ORDINAL_WORDS,
     _PARTY_NOUNS,
     _PERIOD_BLOCK,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _POSITION_WORDS = {"spot", "place", "position", "slot", "ranked", "placed", "seeded"}
 _PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
+_FRACTIONS = {"thirds", "fifths", "sixths", "sevenths", "eighths", "ninths", "tenths", "halves"}
 _RANK_LEAD = {"the", "'s", "’s", "its", "their", "his", "her", "our"}
 
 # The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
@@ -43,7 +45,8 @@ _CAND_RE = re.compile(
     r"\d|[$€£¥₸₩₽₹₺]|(?i:\b(?:"
     + "|".join(
         sorted(
-            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half"}, key=len
+            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half", "quarter"},
+            key=len,
         )[::-1]
     )
     + r")\b)"
@@ -58,6 +61,8 @@ def _is_start(p: _Piece, nxt: str) -> bool:
         return True
     if low in ("a", "an", "half") and (nxt in _BIG_WORDS or nxt in ("dozen", "hundred", "a")):
         return True
+    if low in ("a", "half", "quarter") and nxt in ("quarter", "half", "-"):
+        return True  # "a quarter of a percentage point", "a half-point cut"
     if low == "dozen":
         return True
     return low in _CUR_PREFIX
@@ -131,7 +136,7 @@ def _figure_at(
     if low in _FOLD_WORDS:
         rd = _Reading(i, i, "multiplier", float(_FOLD_WORDS[low]), "times", word_number=True)
     else:
-        rd = _read(pieces, lows, i, between=prev_low == "between")
+        rd = _read(pieces, lows, i, between=prev_low == "between", by=prev_low == "by")
         if rd is None:
             return None, i
     # a reading must end at a token boundary ("1GW" is fine, "3-" is not split)
@@ -202,6 +207,8 @@ def _figure_at(
     elif kind == "count":
         if prev_lower in ("top", "bottom"):
             return None, rd.last  # "the top three partners": a cut-off in a ranking
+        if prev_lower in _INDEX_NAMES:
+            return None, rd.last  # "the FTSE 250 company": an index, not 250 companies
         glued = rd.last + 1 < len(pieces) and pieces[rd.last + 1].start == pieces[rd.last].end
         if glued and pieces[rd.last + 1].low[:1].isalpha():
             # "5G", "4K", "3D": a name with a digit in it, not a number of things
@@ -219,6 +226,8 @@ def _figure_at(
         unit = info.rupee()  # "Rs" and "rupees" are Pakistan's, Sri Lanka's, Nepal's too
     elif unit == "USD" and text[:1] == "$" and not text.startswith("$US"):
         unit = info.dollar()  # a bare "$" in Australian news is the Australian dollar
+    elif unit == "USD" and text.lower().endswith(("cents", "cent", "cts")):
+        unit = info.cent()
     fig = Figure(start, end, text, kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
@@ -311,6 +320,8 @@ def _count(
     if noun is None:
         noun = _partitive_noun(doc, last)
     if noun is not None:
+        if noun.lower_ in _FRACTIONS:
+            return None  # "shrink two thirds": a share, not a number of thirds
         if (
             noun.ent_type_ in ("DATE", "TIME")
             and (noun.lower_ in _DURATION or noun.tag_ != "NNS")
