@@ -28,7 +28,7 @@ from annotator.core.figures.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _TOKEN_RE = re.compile(
@@ -118,13 +118,25 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
             # "£1m." at the end of a sentence: the scale, then the full stop
             pieces.append(_Piece(text[:-1], text[:-1].lower(), t.idx, t.idx + len(text) - 1, t.i))
         else:
-            plural = t.tag_ in ("NNS", "NNPS") and t.lower_ not in _SPORT_DISTANCES
+            plural = _counted_plural(t)
             pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i, plural))
     return pieces
 
 
 # "the 100m hurdles": metres, not millions, before these plural nouns
 _SPORT_DISTANCES = {"hurdles", "relays", "heats", "finals", "medleys", "sprints", "laps"}
+
+
+def _counted_plural(t: Token) -> bool:
+    """A plural noun, or a word modifying one right after ("homes", "broadband customers")."""
+    plural = ("NNS", "NNPS")
+    if t.lower_ in _SPORT_DISTANCES:
+        return False
+    if t.tag_ in plural:
+        return True
+    return t.dep_ in ("compound", "amod") and t.head.tag_ in plural and 0 < t.head.i - t.i <= 2
+
+
 _GLUED_RANGE = re.compile(r"^(?P<a>[^-–]+)(?P<d>[-–])(?P<b>[^-–]+)$")
 
 
@@ -432,6 +444,8 @@ _POINT_FRACTIONS = {
     ("a", "quarter", "of", "a", "percentage", "point"): 0.25,
     ("three", "quarters", "of", "a", "percentage", "point"): 0.75,
     ("a", "quarter", "-", "point"): 0.25,
+    ("a", "quarter", "point"): 0.25,
+    ("a", "half", "point"): 0.5,
     ("a", "half", "-", "point"): 0.5,
     ("quarter", "-", "point"): 0.25,
     ("half", "-", "point"): 0.5,
@@ -443,7 +457,7 @@ def _point_fraction(lows: Sequence[str], i: int) -> tuple[float, int] | None:
     """'half a percentage point', 'a quarter-point': (value in pp, last piece)."""
     if lows[i] not in ("half", "a", "three", "quarter"):
         return None
-    for n in range(min(_POINT_MAXLEN, len(lows) - i), 3, -1):
+    for n in range(min(_POINT_MAXLEN, len(lows) - i), 2, -1):
         value = _POINT_FRACTIONS.get(tuple(lows[i : i + n]))
         if value is not None:
             last = i + n - 1

@@ -177,8 +177,9 @@ def _figure_at(
         return None, rd.last  # "+7 (7172) ...": a phone number; "+29.5%" is a change
     if prev_lower == "(" and nxt_lower == ")" and rd.kind in ("count",):
         return None, rd.last
-    if nxt_lower in ("-", "–") and rd.kind in ("count",):
-        return None, rd.last
+    glued_dash = nxt_tok is not None and nxt_tok.idx == last_tok.idx + len(last_tok.text)
+    if nxt_lower in ("-", "–") and rd.kind in ("count",) and glued_dash:
+        return None, rd.last  # "71-80-10"; "rose to 943,000 – a rate of" is a figure
 
     kind = rd.kind
     unit = rd.unit
@@ -381,12 +382,19 @@ def _counted_noun(doc: Doc, first: Token, last: Token) -> Token | None:
         nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
         if nxt is not None and nxt.tag_ == "NNS":
             return nxt
+        if (
+            nxt is not None
+            and nxt.dep_ in ("compound", "amod")
+            and nxt.head.tag_ == "NNS"
+            and 0 < nxt.head.i - nxt.i <= 2
+        ):
+            return nxt.head  # "4m small businesses": the parse gives up on a lone "m"
         return None
     while head.dep_ == "compound" and head.head.i > head.i and head.head.i - last.i <= 6:
         head = head.head
     if head.pos_ == "PROPN" and head.tag_ != "NNPS":
         return None
     for t in doc[last.i + 1 : head.i]:
-        if t.is_punct and t.text != "-":
-            return None
+        if (t.is_punct and t.text != "-") or t.tag_ == "DT":
+            return None  # "939,900 an increase of ...": the noun is another phrase's
     return head
