@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _POSITION_WORDS = {"spot", "place", "position", "slot", "ranked", "placed", "seeded"}
 _PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
+_RATE_NOUNS = {"rate", "rates", "yield", "yields", "inflation"}
 _FRACTIONS = {"thirds", "fifths", "sixths", "sevenths", "eighths", "ninths", "tenths", "halves"}
 _RANK_LEAD = {"the", "'s", "’s", "its", "their", "his", "her", "our"}
 
@@ -218,6 +219,8 @@ def _figure_at(
         if res is None:
             return None, rd.last
         unit, end_tok = res
+        if unit in ("points", "point") and _rate_sentence(first_tok):
+            kind, unit = "percent", "pp"  # "raised interest rates by 0.25 points"
     start = pieces[rd.first].start
     end = pieces[rd.last].end
     if end_tok.i != pieces[rd.last].tok:
@@ -240,6 +243,12 @@ def _last_piece(pieces: Sequence[_Piece], last: int, end_tok: Token) -> int:
     while last + 1 < len(pieces) and pieces[last + 1].tok <= end_tok.i:
         last += 1
     return last
+
+
+def _rate_sentence(tok: Token) -> bool:
+    """Whether the sentence before ``tok`` names a rate, so that "points" are percentage
+    points ("rates by 0.25 points"), not index points ("the FTSE fell 20 points")."""
+    return any(t.lower_ in _RATE_NOUNS for t in tok.sent if t.i < tok.i)
 
 
 def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | None]:
