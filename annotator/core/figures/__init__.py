@@ -17,9 +17,14 @@ How the text is read (decisions, so that curators and other modules can rely on 
   resolve by their prefix. "dollars"/"dlrs" alone are USD unless an adjective names another
   dollar ("Canadian dollars"). "pounds" after a number is GBP (weights in pounds are rare in
   this news and are written "lb"). ``¥`` is JPY (CNY is written "yuan"/"RMB"/"CNY").
+  "cents" are the euro's where the document writes euros and no dollars ("rose 45 cents to
+  €9.85"), else the dollar's.
 * **Percent.** Value is the number as written (19.5, not 0.195). Unit "%" for %, "percent",
   "per cent", "pct"; "pp" for percentage points ("2 percentage points", "2 pp", "2 p.p.");
-  "bp" for basis points. All three have kind "percent".
+  "bp" for basis points. All three have kind "percent". "half a percentage point", "a
+  quarter of a percentage point", "a quarter-point" are 0.5/0.25 pp; "points" in a sentence
+  that names a rate or yield are pp ("raised rates by 0.25 points"), else index points (a
+  count). Fractions ("two thirds", "a fifth") are not figures.
 * **Measures.** Canonical symbols: km, m, cm, mm, mi, ft, in, km2, ha, acres, m3 ("bcm" is a
   scale of m3), t (tonnes and tons alike; "Mt" scales t), kg, g, l, barrels, W/kW/MW/GW/TW,
   Wh/kWh/MWh/GWh/TWh, GB/TB/MB, Mbps/Gbps, km/h, mph, TEU, °C/°F.
@@ -32,12 +37,16 @@ How the text is read (decisions, so that curators and other modules can rely on 
 * **Multipliers**: "1.9 times", "1.9x", "twofold", "2.5-fold", "twice" -> unit "times".
 * **Ranks**: an ordinal followed by a superlative ("4th largest trading partner", "third
   most valuable company") -> value 4, unit the ranked noun; or after "ranked/finished/placed/
-  came" ("finished 4th") with unit None. Other ordinals ("32nd anniversary", "the 1st
-  quarter", "15th title") are not figures.
+  came" ("finished 4th") with unit None; "No. 3"/"number two" after a determiner or
+  possessive ranks the noun after it ("the world's No. 3 economy"), but not a name
+  ("Clinic No. 7", "the No. 10 Downing Street") nor a position ("the number one spot").
+  Other ordinals ("32nd anniversary", "the 1st quarter", "15th title") are not figures.
 * **Counts**: unit is the counted noun as written, lower-cased ("companies", "flights"). A
   number with no counted noun is kept only when it is clearly a quantity (a scale word, or a
   grouped number >= 1000 like "1,340"); "Article 5", "No. 7", "Route 66", scores "2-0",
-  phone numbers and codes are dropped. A spelled-out number after "the"/a possessive ("the
+  phone numbers and codes are dropped. A glued "m"/"k" before a plural noun is a scale
+  ("22m homes", "50k jobs"), else metres ("the 100m hurdles"). A number after an index name
+  ("the FTSE 250 company") is not a count. A spelled-out number after "the"/a possessive ("the
   two countries") is a reference, not a count; "one" alone is never a count. Vague plurals
   ("hundreds of", "millions of dollars") are not figures.
 * **Dates are not figures.** Years, "June 1", "2023-06-01", "the 1st quarter", times of day
@@ -52,7 +61,9 @@ How the text is read (decisions, so that curators and other modules can rely on 
   left alone ("over three seasons" is a span of time, not a bound).
 * **Ranges**: "$1-2 billion", "3-3.5%", "between 10 and 12 percent", "5 to 6 billion euros",
   "from $2 billion to $3 billion" are one figure: ``value`` the lower end, ``value_max`` the
-  upper; a scale written only once applies to both ends.
+  upper; a scale written only once applies to both ends. "5.25%-5.5%" and "between 3% and
+  4%" are ranges too; after "by", "X to Y" is a change and the level it reaches ("rose by
+  20,000 to 1.5 million") unless Y is close above X (at most three times).
 * **Rate** is what follows the figure ("per week", "a year", "annually", "per kWh") or a
   frequency adjective before a counted noun ("11 weekly flights" -> "weekly"). "annually"
   goes to ``rate`` only, not ``period``.

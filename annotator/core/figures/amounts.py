@@ -28,11 +28,11 @@ from annotator.core.figures.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 # One "piece" is a token, or part of a token like "6.1bn" / "KZT500" / "HK$3bn".
 _TOKEN_RE = re.compile(
-    r"^(?P<pre>[A-Za-z.]{0,4}\$|\$(?:US|A|NZ|C|HK|S)|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?)?"
+    r"^(?P<pre>[A-Za-z.]{0,4}\$|\$(?:US|A|NZ|C|HK|S)|[€£¥₸₩₽₹₺]|[A-Z]{2,3}|Rs\.?|Rp|Dhs?|Rmb|S[Ff]r)?"
     r"(?P<num>" + _NUM + r")"
     r"(?P<suf>[A-Za-z%°/²³.]+)?$"
 )
@@ -51,6 +51,7 @@ class _Piece:
     start: int
     end: int
     tok: int  # token index in the Doc (or -1 for plain strings)
+    plural: bool = False  # a whole token tagged as a plural noun ("homes" in "2m homes")
 
 
 def _split_token(text: str, start: int, tok: int, out: list[_Piece]) -> None:
@@ -97,6 +98,12 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
             q = m.group(1)
             pieces.append(_Piece(q, q.lower(), t.idx, t.idx + len(q), t.i))
             _split_token(text[len(q) :], t.idx + len(q), t.i, pieces)
+        elif (g := _GLUED_RANGE.match(text)) and _glued_range_ends(g.group("a"), g.group("b")):
+            # "5.25%-5.5", "billion-£2": the tokenizer keeps a range's two ends together
+            _split_token(g.group("a"), t.idx, t.i, pieces)
+            dash = t.idx + g.start("d")
+            pieces.append(_Piece(g.group("d"), g.group("d"), dash, dash + 1, t.i))
+            _split_token(g.group("b"), t.idx + g.start("b"), t.i, pieces)
         elif text[:1] == "+" and len(text) > 1 and text[1].isdigit():
             # "+29.5%": the sign is a change, the rest an amount
             pieces.append(_Piece("+", "+", t.idx, t.idx + 1, t.i))
@@ -111,8 +118,33 @@ def _doc_pieces(doc: Doc, a: int, b: int) -> list[_Piece]:
             # "£1m." at the end of a sentence: the scale, then the full stop
             pieces.append(_Piece(text[:-1], text[:-1].lower(), t.idx, t.idx + len(text) - 1, t.i))
         else:
-            pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i))
+            plural = _counted_plural(t)
+            pieces.append(_Piece(text, t.lower_, t.idx, t.idx + len(text), t.i, plural))
     return pieces
+
+
+# "the 100m hurdles": metres, not millions, before these plural nouns
+_SPORT_DISTANCES = {"hurdles", "relays", "heats", "finals", "medleys", "sprints", "laps"}
+
+
+def _counted_plural(t: Token) -> bool:
+    """A plural noun, or a word modifying one right after ("homes", "broadband customers")."""
+    plural = ("NNS", "NNPS")
+    if t.lower_ in _SPORT_DISTANCES:
+        return False
+    if t.tag_ in plural:
+        return True
+    return t.dep_ in ("compound", "amod") and t.head.tag_ in plural and 0 < t.head.i - t.i <= 2
+
+
+_GLUED_RANGE = re.compile(r"^(?P<a>[^-–]+)(?P<d>[-–])(?P<b>[^-–]+)$")
+
+
+def _glued_range_ends(a: str, b: str) -> bool:
+    """Both ends of "5.25%-5.5" or "billion-£2" (not "A321-200", "COVID-19")."""
+    if not (b[:1].isdigit() or (b[:1] in "€£$¥₹" and b[1:2].isdigit())):
+        return False
+    return a.endswith("%") or a.lower() in _SCALES or b[:1] in "€£$¥₹"
 
 
 _DOLLAR_QUALIFIER = re.compile(r"^(US|A|NZ|C|HK|S)(?=\d)")
@@ -247,7 +279,10 @@ def _read_scale(
                 _lookup(lows, j + 1, "cur") is not None
                 or _lookup(lows, j + 1, "measure") is not None
             )
-            if money or nxt_cur:
+            # "2m homes", "50k jobs": a glued "m"/"k" before a plural noun scales a count
+            glued = pieces[j].start == pieces[j - 1].end
+            counted = glued and j + 1 < n and pieces[j + 1].plural
+            if money or nxt_cur or counted:
                 scale *= _LOOSE_SCALES[w]
                 j += 1
                 continue
@@ -273,10 +308,19 @@ def _measure_at(
 
 
 def _read(
-    pieces: Sequence[_Piece], lows: Sequence[str], i: int, between: bool = False
+    pieces: Sequence[_Piece],
+    lows: Sequence[str],
+    i: int,
+    between: bool = False,
+    by: bool = False,
 ) -> _Reading | None:
-    """Read one quantity starting at piece ``i`` (no context words, no counted noun)."""
+    """Read one quantity starting at piece ``i`` (no context words, no counted noun).
+    ``by``: the amount follows "by", where "X to Y" is mostly a change and the level it
+    reaches ("rose by 20,000 to 1.5 million"), a range only when Y is close above X."""
     n = len(pieces)
+    point = _point_fraction(lows, i)
+    if point is not None:
+        return _Reading(i, point[1], "percent", point[0], "pp", word_number=True)
     cur: str | None = None
     j = i
     code = _cur_prefix(pieces[j])
@@ -329,6 +373,9 @@ def _read(
             k += 1
         if k < n and (code2 is None or cur is not None):
             num2 = _read_number(pieces, k)
+            near = num2 is not None and value <= num2[0] <= 3 * value
+            if by and pieces[j].low == "to" and not near:
+                num2 = None
             if num2 is not None and not num2[2].get("ordinal"):
                 v2, k2, _f2 = num2
                 scale2, k2 = _read_scale(pieces, lows, k2, money=cur is not None)
@@ -359,9 +406,12 @@ def _read(
                     if rd.value_max is not None:
                         rd.value_max /= 100
         if cur is None:
-            hit = None if hyphen else _lookup(lows, k, "pct")
+            hit = _lookup(lows, k, "pct")
+            if hit is not None and hyphen and lows[k] not in _HYPHEN_PERCENT:
+                hit = None
             if hit is not None:
                 rd.kind, rd.unit, rd.last = "percent", hit[1], hit[0] - 1
+                _percent_range(pieces, lows, rd, between)
                 return rd
             hit = _lookup(lows, k, "mult")
             # "1.9x" but not "3 x 4": a bare "x" must be glued to the number
@@ -386,6 +436,57 @@ def _read(
         rd.kind, rd.unit = "money", cur
         return rd
     return rd
+
+
+# Fractions of a percentage point, as central banks' moves are written: phrase -> value.
+_POINT_FRACTIONS = {
+    ("half", "a", "percentage", "point"): 0.5,
+    ("a", "quarter", "of", "a", "percentage", "point"): 0.25,
+    ("three", "quarters", "of", "a", "percentage", "point"): 0.75,
+    ("a", "quarter", "-", "point"): 0.25,
+    ("a", "quarter", "point"): 0.25,
+    ("a", "half", "point"): 0.5,
+    ("a", "half", "-", "point"): 0.5,
+    ("quarter", "-", "point"): 0.25,
+    ("half", "-", "point"): 0.5,
+}
+_POINT_MAXLEN = max(len(k) for k in _POINT_FRACTIONS)
+
+
+def _point_fraction(lows: Sequence[str], i: int) -> tuple[float, int] | None:
+    """'half a percentage point', 'a quarter-point': (value in pp, last piece)."""
+    if lows[i] not in ("half", "a", "three", "quarter"):
+        return None
+    for n in range(min(_POINT_MAXLEN, len(lows) - i), 2, -1):
+        value = _POINT_FRACTIONS.get(tuple(lows[i : i + n]))
+        if value is not None:
+            last = i + n - 1
+            if last + 1 < len(lows) and lows[last] == "percentage" and lows[last + 1] == "points":
+                last += 1
+            return value, last
+    return None
+
+
+# "a 5.5-percent rise", "a 25-basis-point cut": percent words that may follow a hyphen
+_HYPHEN_PERCENT = {"percent", "per", "pct", "percentage", "basis"}
+
+
+def _percent_range(
+    pieces: Sequence[_Piece], lows: Sequence[str], rd: _Reading, between: bool
+) -> None:
+    """'5.25%-5.5%', 'between 3% and 4%': the same unit after both ends makes one range."""
+    j = rd.last + 1
+    n = len(pieces)
+    if rd.value_max is not None or j + 1 >= n:
+        return
+    if not (lows[j] in ("-", "–", "—") or (between and lows[j] == "and")):
+        return
+    num = _read_number(pieces, j + 1)
+    if num is None or num[2].get("ordinal") or num[2].get("word") or num[1] >= n:
+        return
+    hit = _lookup(lows, num[1], "pct")
+    if hit is not None and hit[1] == rd.unit and num[0] >= rd.value:
+        rd.value_max, rd.last = num[0], hit[0] - 1
 
 
 # --------------------------------------------------------------------------- parse_amount

@@ -89,6 +89,10 @@ _DOLLAR_COUNTRIES = {
 }
 
 
+_EUROS = re.compile(r"€|\b(?:euros?|EUR)\b")
+_DOLLARS = re.compile(r"\$|\b(?:dollars?|USD|dlrs)\b")
+
+
 @dataclass
 class _DocInfo:
     """Per-call lookups, computed lazily: sentence starts, entities, the context Matcher."""
@@ -129,6 +133,13 @@ class _DocInfo:
             local = best != "USD" and counts[best] >= 2 and counts[best] > counts["USD"]
             self._dollar = best if local else "USD"
         return self._dollar
+
+    def cent(self) -> str:
+        """The currency "cents" are hundredths of: the euro where the document writes euros
+        and no dollars ("rose 45 cents to €9.85"); else the dollar a bare "$" means."""
+        if _EUROS.search(self.text) and not _DOLLARS.search(self.text):
+            return "EUR"
+        return self.dollar()
 
     def rupee(self) -> str:
         """The rupee a document means by "Rs": the country it names most (India's if none)."""

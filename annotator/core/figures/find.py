@@ -15,6 +15,7 @@ from annotator.core.figures.lexicon import (
     _CUR_PREFIX,
     _DURATION,
     _FOLD_WORDS,
+    _INDEX_NAMES,
     _ORDINAL_WORDS,
     _PARTY_NOUNS,
     _PERIOD_BLOCK,
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _POSITION_WORDS = {"spot", "place", "position", "slot", "ranked", "placed", "seeded"}
 _PARTITIVE_DETS = {"those", "these", "the", "its", "their", "them"}
+_RATE_NOUNS = {"rate", "rates", "yield", "yields", "inflation"}
+_FRACTIONS = {"thirds", "fifths", "sixths", "sevenths", "eighths", "ninths", "tenths", "halves"}
+_RANK_LEAD = {"the", "'s", "’s", "its", "their", "his", "her", "our"}
 
 # The lemmatizer is not needed: every word list in lexicon.py holds the inflected forms.
 PIPES_USED: frozenset[str] = frozenset({"tok2vec", "tagger", "attribute_ruler", "parser", "ner"})
@@ -42,7 +46,8 @@ _CAND_RE = re.compile(
     r"\d|[$€£¥₸₩₽₹₺]|(?i:\b(?:"
     + "|".join(
         sorted(
-            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half"}, key=len
+            {*_UNITS_WORDS, *_ORDINAL_WORDS, *_FOLD_WORDS, *_BIG_WORDS, "dozen", "half", "quarter"},
+            key=len,
         )[::-1]
     )
     + r")\b)"
@@ -57,6 +62,8 @@ def _is_start(p: _Piece, nxt: str) -> bool:
         return True
     if low in ("a", "an", "half") and (nxt in _BIG_WORDS or nxt in ("dozen", "hundred", "a")):
         return True
+    if low in ("a", "half", "quarter") and nxt in ("quarter", "half", "-"):
+        return True  # "a quarter of a percentage point", "a half-point cut"
     if low == "dozen":
         return True
     return low in _CUR_PREFIX
@@ -130,7 +137,7 @@ def _figure_at(
     if low in _FOLD_WORDS:
         rd = _Reading(i, i, "multiplier", float(_FOLD_WORDS[low]), "times", word_number=True)
     else:
-        rd = _read(pieces, lows, i, between=prev_low == "between")
+        rd = _read(pieces, lows, i, between=prev_low == "between", by=prev_low == "by")
         if rd is None:
             return None, i
     # a reading must end at a token boundary ("1GW" is fine, "3-" is not split)
@@ -143,6 +150,23 @@ def _figure_at(
     nxt_tok = doc[last_tok.i + 1] if last_tok.i + 1 < len(doc) else None
     nxt_lower = nxt_tok.lower_ if nxt_tok is not None else ""
 
+    if rd.kind == "count" and rd.value_max is None and not (rd.scaled or rd.grouped):
+        sign = _number_sign(doc, first_tok) if 1 <= rd.value <= 100 else None
+        if sign is not None and (
+            (nxt_tok is not None and nxt_tok.pos_ == "PROPN")  # "the No. 10 Downing Street"
+            or (sign.lower_ == "number" and doc[sign.i - 1].lower_ == "the" and not rd.word_number)
+        ):
+            sign = None  # "the number 10 bus"
+        if sign is not None:  # "the world's No. 3 economy": a rank
+            unit, noun = _ranked_noun(doc, last_tok.i + 1)
+            if unit in _POSITION_WORDS:
+                return None, rd.last  # "the number one spot": left to the curator
+            end_tok = noun or last_tok
+            start, end = sign.idx, end_tok.idx + len(end_tok.text)
+            fig = Figure(start, end, info.text[start:end], "rank", rd.value, unit)
+            _context(doc, fig, doc[sign.i : end_tok.i + 1], info)
+            return fig, _last_piece(pieces, rd.last, end_tok)
+
     # phone numbers, codes, ages
     if prev_lower in ("aged", "age", "ages", "tel", "tel.", "phone", "call", "dial", "no."):
         return None, rd.last
@@ -154,8 +178,9 @@ def _figure_at(
         return None, rd.last  # "+7 (7172) ...": a phone number; "+29.5%" is a change
     if prev_lower == "(" and nxt_lower == ")" and rd.kind in ("count",):
         return None, rd.last
-    if nxt_lower in ("-", "–") and rd.kind in ("count",):
-        return None, rd.last
+    glued_dash = nxt_tok is not None and nxt_tok.idx == last_tok.idx + len(last_tok.text)
+    if nxt_lower in ("-", "–") and rd.kind in ("count",) and glued_dash:
+        return None, rd.last  # "71-80-10"; "rose to 943,000 – a rate of" is a figure
 
     kind = rd.kind
     unit = rd.unit
@@ -184,6 +209,8 @@ def _figure_at(
     elif kind == "count":
         if prev_lower in ("top", "bottom"):
             return None, rd.last  # "the top three partners": a cut-off in a ranking
+        if prev_lower in _INDEX_NAMES:
+            return None, rd.last  # "the FTSE 250 company": an index, not 250 companies
         glued = rd.last + 1 < len(pieces) and pieces[rd.last + 1].start == pieces[rd.last].end
         if glued and pieces[rd.last + 1].low[:1].isalpha():
             # "5G", "4K", "3D": a name with a digit in it, not a number of things
@@ -192,6 +219,8 @@ def _figure_at(
         if res is None:
             return None, rd.last
         unit, end_tok = res
+        if unit in ("points", "point") and _rate_sentence(first_tok):
+            kind, unit = "percent", "pp"  # "raised interest rates by 0.25 points"
     start = pieces[rd.first].start
     end = pieces[rd.last].end
     if end_tok.i != pieces[rd.last].tok:
@@ -201,13 +230,25 @@ def _figure_at(
         unit = info.rupee()  # "Rs" and "rupees" are Pakistan's, Sri Lanka's, Nepal's too
     elif unit == "USD" and text[:1] == "$" and not text.startswith("$US"):
         unit = info.dollar()  # a bare "$" in Australian news is the Australian dollar
+    elif unit == "USD" and text.lower().endswith(("cents", "cent", "cts")):
+        unit = info.cent()
     fig = Figure(start, end, text, kind, rd.value, unit, rd.value_max)
     span = doc[first_tok.i : end_tok.i + 1]
     _context(doc, fig, span, info)
-    last_piece = rd.last
-    while last_piece + 1 < len(pieces) and pieces[last_piece + 1].tok <= end_tok.i:
-        last_piece += 1
-    return fig, last_piece
+    return fig, _last_piece(pieces, rd.last, end_tok)
+
+
+def _last_piece(pieces: Sequence[_Piece], last: int, end_tok: Token) -> int:
+    """The last piece a figure covers, through its counted or ranked noun."""
+    while last + 1 < len(pieces) and pieces[last + 1].tok <= end_tok.i:
+        last += 1
+    return last
+
+
+def _rate_sentence(tok: Token) -> bool:
+    """Whether the sentence before ``tok`` names a rate, so that "points" are percentage
+    points ("rates by 0.25 points"), not index points ("the FTSE fell 20 points")."""
+    return any(t.lower_ in _RATE_NOUNS for t in tok.sent if t.i < tok.i)
 
 
 def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | None]:
@@ -233,19 +274,34 @@ def _rank(doc: Doc, first: Token, prev_lower: str) -> tuple[str | None, Token | 
         if prev_lower in _RANK_VERBS:
             return None, first
         return None, None
-    k = j + 1
+    unit, last_noun = _ranked_noun(doc, j + 1)
+    return unit, last_noun or doc[j]
+
+
+def _ranked_noun(doc: Doc, start: int) -> tuple[str | None, Token | None]:
+    """The noun phrase a rank ranks, from token ``start``: 'trading partner', 'oil exporter'."""
+    k = start
     last_noun = None
-    while k < len(doc) and k <= j + 4 and doc[k].pos_ in ("NOUN", "PROPN", "ADJ"):
+    while k < len(doc) and k <= start + 3 and doc[k].pos_ in ("NOUN", "PROPN", "ADJ"):
         if doc[k].pos_ in ("NOUN", "PROPN"):
             last_noun = doc[k]
             if doc[k].dep_ != "compound":
                 break
         k += 1
     if last_noun is None:
-        return None, doc[j]
-    noun_start = j + 1
-    unit = doc[noun_start : last_noun.i + 1].text.lower()
-    return unit, last_noun
+        return None, None
+    return doc[start : last_noun.i + 1].text.lower(), last_noun
+
+
+def _number_sign(doc: Doc, first: Token) -> Token | None:
+    """The "No."/"number" of "the world's No. 3 economy", "its number two carmaker"; None
+    for "Clinic No. 7", "Law No. 123" (no determiner or possessive before the sign)."""
+    k = first.i - 1
+    if k >= 1 and doc[k].text in (".", "-"):
+        k -= 1  # "No" "." "3", "number" "-" "one"
+    if k < 1 or doc[k].lower_ not in ("no", "no.", "number"):
+        return None
+    return doc[k] if doc[k - 1].lower_ in _RANK_LEAD else None
 
 
 def _count(
@@ -274,6 +330,8 @@ def _count(
     if noun is None:
         noun = _partitive_noun(doc, last)
     if noun is not None:
+        if noun.lower_ in _FRACTIONS:
+            return None  # "shrink two thirds": a share, not a number of thirds
         if (
             noun.ent_type_ in ("DATE", "TIME")
             and (noun.lower_ in _DURATION or noun.tag_ != "NNS")
@@ -333,12 +391,19 @@ def _counted_noun(doc: Doc, first: Token, last: Token) -> Token | None:
         nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
         if nxt is not None and nxt.tag_ == "NNS":
             return nxt
+        if (
+            nxt is not None
+            and nxt.dep_ in ("compound", "amod")
+            and nxt.head.tag_ == "NNS"
+            and 0 < nxt.head.i - nxt.i <= 2
+        ):
+            return nxt.head  # "4m small businesses": the parse gives up on a lone "m"
         return None
     while head.dep_ == "compound" and head.head.i > head.i and head.head.i - last.i <= 6:
         head = head.head
     if head.pos_ == "PROPN" and head.tag_ != "NNPS":
         return None
     for t in doc[last.i + 1 : head.i]:
-        if t.is_punct and t.text != "-":
-            return None
+        if (t.is_punct and t.text != "-") or t.tag_ == "DT":
+            return None  # "939,900 an increase of ...": the noun is another phrase's
     return head

@@ -55,10 +55,10 @@ _CUR_PREFIX = {
     "ugx": "UGX", "tzs": "TZS", "pkr": "PKR", "lkr": "LKR", "npr": "NPR", "bdt": "BDT",
     "mop": "MOP", "jod": "JOD", "bhd": "BHD", "omr": "OMR", "iqd": "IQD", "irr": "IRR",
     "lbp": "LBP", "dzd": "DZD", "tnd": "TND", "ars": "ARS", "clp": "CLP", "uyu": "UYU",
-    "jd": "JOD", "kd": "KWD", "rm": "MYR", "rp": "IDR", "dh": "AED", "dhs": "AED",
+    "sfr": "CHF", "jd": "JOD", "kd": "KWD", "rm": "MYR", "rp": "IDR", "dh": "AED", "dhs": "AED",
 }  # fmt: skip
 # Written this way (not upper case) and still a currency: "Rs 500", "Rp 5 trillion", "Dh10".
-_CUR_PREFIX_MIXED = {"Rs", "Rs.", "Rp", "Dh", "Dhs"}
+_CUR_PREFIX_MIXED = {"Rs", "Rs.", "Rp", "Dh", "Dhs", "Rmb", "SFr", "Sfr"}
 # ISO codes and "Rs" must be written as such (upper case) to count as a prefix: "try", "gel",
 # "amd" are ordinary words too.
 _CUR_PREFIX_CASED = {k for k in _CUR_PREFIX if k.isalpha() and k not in {"stg"}}
@@ -106,7 +106,7 @@ _PERCENT = {
     "percentage points": "pp", "percentage point": "pp", "pp": "pp", "p.p.": "pp",
     "p.p": "pp", "pc": "%", "ppt": "pp", "ppts": "pp", "pps": "pp", "percent points": "pp",
     "per cent points": "pp", "basis points": "bp", "basis point": "bp", "bp": "bp",
-    "bps": "bp",
+    "bps": "bp", "basis-point": "bp", "percentage-point": "pp",
 }  # fmt: skip
 _MULT = {"times": "times", "fold": "times", "x": "times", "-fold": "times"}
 
@@ -296,6 +296,9 @@ _RANK_MOVES = {"slipped", "slips", "fell", "falls", "dropped", "drops", "rose", 
                "climbed", "climbs", "moved", "moves", "jumped", "jumps", "returned",
                "advanced", "sank", "slid", "slumped", "tumbled", "surged", "leapt"}  # fmt: skip
 _SUPERLATIVE_WORDS = {"most", "least"}
+# "the FTSE 250 company", "an S&P 500 firm": the number names an index (or a list)
+_INDEX_NAMES = {"ftse", "s&p", "nikkei", "stoxx", "fortune", "russell", "dax", "cac", "topix",
+                "sensex", "nifty", "asx", "kospi", "nasdaq", "dow", "aim", "mdax"}  # fmt: skip
 _POSSESSIVE = {"the", "these", "those", "its", "their", "his", "her", "our", "my", "your",
                "both", "all", "every", "each"}  # fmt: skip
 # "two states", "three sides": in diplomatic news a spelled-out small number before these
