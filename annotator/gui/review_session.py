@@ -3,8 +3,9 @@ which version in it are current, and the adjudication actions, pushed on the win
 undo stack. The review panes subscribe to its signals and show what it holds.
 
 Actions are `annotator.core.review` functions that write the gold at once and return a
-`curation.Change`; `run` pushes it as a `ReviewCommand`, whose undo and redo write the
-reverting ops and show the document they were in, in review mode (`activated`).
+`curation.Change`; `run` pushes it as a `ChangeCommand` of mode "review", whose undo and
+redo write the reverting ops and show the document they were in, in review mode
+(`activated`).
 """
 
 from __future__ import annotations
@@ -14,34 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from annotator.core import review as core
 from annotator.core.curation import Change, revert
 from annotator.core.review import walk
 from annotator.core.review.disputes import Dispute, DocReview
 from annotator.core.store import Store
-
-
-class ReviewCommand(QUndoCommand):
-    """One adjudication on the undo stack (already written when pushed)."""
-
-    mode = "review"
-
-    def __init__(self, session: ReviewSession, change: Change) -> None:
-        super().__init__(change.text)
-        self.session = session
-        self.change = change
-        self.first = True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.change = self.session.replay(self.change, "Redo")
-
-    def undo(self) -> None:
-        self.change = self.session.replay(self.change, "Undo")
+from annotator.gui.session import ChangeCommand
 
 
 class ReviewSession(QObject):
@@ -216,7 +197,7 @@ class ReviewSession(QObject):
             return None
         if change is None:
             return None
-        self.undo_stack.push(ReviewCommand(self, change))
+        self.undo_stack.push(ChangeCommand(self, change, mode="review"))
         self.refresh(change.focus, advance=advance)
         if not quiet:
             self.message.emit(change.text, 4000)

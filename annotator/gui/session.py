@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,14 +20,20 @@ from annotator.core.curation import Change, DocState, SpanItem
 from annotator.core.store import Store
 
 
-class CurationCommand(QUndoCommand):
-    """One curator action on the undo stack. The action has already been written when
-    the command is pushed; undo and redo write the reverting ops (new writes)."""
+class Replays(Protocol):
+    def replay(self, change: Change, verb: str) -> Change: ...
 
-    def __init__(self, session: CurationSession, change: Change) -> None:
+
+class ChangeCommand(QUndoCommand):
+    """One action on the undo stack (a curator's, or a reviewer's with mode "review").
+    The action has already been written when the command is pushed; undo and redo write
+    the reverting ops (new writes) through the session's `replay`."""
+
+    def __init__(self, session: Replays, change: Change, mode: str | None = None) -> None:
         super().__init__(change.text)
         self.session = session
         self.change = change  # reverting it undoes the action
+        self.mode = mode  # the window mode it was taken in (None: curation)
         self.first = True
 
     def redo(self) -> None:
@@ -155,7 +161,7 @@ class CurationSession(QObject):
             return None
         if change is None:
             return None
-        self.undo_stack.push(CurationCommand(self, change))
+        self.undo_stack.push(ChangeCommand(self, change))
         self.refresh(change.focus, advance=advance)
         self.message.emit(change.text, 4000)
         return change
