@@ -20,7 +20,7 @@ pytest.importorskip("pytestqt")
 
 from _review_helpers import three_curators
 from click.testing import CliRunner
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.core import review
@@ -645,3 +645,24 @@ def test_kb_ids_figure_values_and_links_show_on_the_cards(qtbot, tmp_path: Path)
         GOLD,
     )
     assert gold == [("money", "metric", e.id)]
+
+
+def test_a_click_on_a_span_group_makes_it_current_and_a_drag_does_not(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    w = window
+    enter_review(qtbot, w)
+    view, session = w.review.article, w.review.session
+    target = session.stops[-1]
+    assert session.current != target.id
+    c = view.textCursor()
+    c.setPosition(target.start + 1)
+    view.setTextCursor(c)
+    view.ensureCursorVisible()
+    pos = view.cursorRect(c).center()
+    # a drag that selects text is not a click
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=pos + QPoint(40, 0))
+    assert session.current != target.id
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert session.current == target.id

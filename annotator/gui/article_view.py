@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -434,14 +434,22 @@ class ArticleView(QTextEdit):
                 QToolTip.showText(event.globalPos(), tooltip(self.tooltip_for(item)), self)
             return True
         # A click (not a drag that selects text) on a span selects that span.
-        if obj is self.viewport() and isinstance(event, QMouseEvent):
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._press = event.position().toPoint()
-            elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
-                moved = (event.position().toPoint() - self._press).manhattanLength()
-                self._press = None
-                if moved < 4 and not self.textCursor().hasSelection():
-                    item = self.item_at(event.position().toPoint())
-                    if item is not None:
-                        self.spanClicked.emit(item.id)
+        if (at := self.clicked_at(obj, event)) is not None:
+            item = self.item_at(at.toPoint())
+            if item is not None:
+                self.spanClicked.emit(item.id)
         return super().eventFilter(obj, event)
+
+    def clicked_at(self, obj: QObject, event: QEvent) -> QPointF | None:
+        """Where a click on the text ended, or None: not a release of the viewport, or a
+        drag that moved or selected text."""
+        if obj is not self.viewport() or not isinstance(event, QMouseEvent):
+            return None
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._press = event.position().toPoint()
+        elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
+            moved = (event.position().toPoint() - self._press).manhattanLength()
+            self._press = None
+            if moved < 4 and not self.textCursor().hasSelection():
+                return event.position()
+        return None

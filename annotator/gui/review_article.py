@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -252,14 +251,8 @@ class ReviewArticleView(ArticleView):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         # A click (not a drag that selects text) on a span group makes it current.
-        if obj is self.viewport() and isinstance(event, QMouseEvent):
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._press = event.position().toPoint()
-            elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
-                moved = (event.position().toPoint() - self._press).manhattanLength()
-                self._press = None
-                if moved < 4 and not self.textCursor().hasSelection():
-                    stop = self.stop_at_point(event.position())
-                    if stop is not None:
-                        self.stopClicked.emit(stop.id)
+        if (at := self.clicked_at(obj, event)) is not None:
+            stop = self.stop_at_point(at)
+            if stop is not None:
+                self.stopClicked.emit(stop.id)
         return QTextEdit.eventFilter(self, obj, event)
