@@ -113,7 +113,8 @@ def table(a: Agreement) -> Iterator[str]:
             yield f"{name}: no document finished by all of them"
             continue
         everyone = "both" if len(s.raters) == 2 else "all"
-        yield f"{name}: {s.documents} documents finished by {everyone} ({kind})"
+        docs = f"{s.documents} document{'' if s.documents == 1 else 's'}"
+        yield f"{name}: {docs} finished by {everyone} ({kind})"
         yield head
         for f in (s.overall, *s.labels):
             label = "(all labels)" if f.label is None else f.label
