@@ -544,10 +544,52 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
          "49.8 million US dollars", None),
         ("The company sold 19 million new devices in Q3.", "19 million new devices", None),
         ("Citizens will not need to travel more than 300 kilometers.", "300 kilometers", None),
+        # a participle that modifies the noun: the noun is measured
+        ("The two sides are close partners, with mutual trade reaching $4 billion in 2023.",
+         "$4 billion", "mutual trade"),
+        ("The group bought the port operator in a deal valued at $2.2bn.", "$2.2bn", "deal"),
+        # a change verb with an object: what changes is the object, for measures too
+        ("The cartel agreed to reduce oil output by 400,000 barrels per day.",
+         "400,000 barrels", "oil output"),
+        # a generic noun that a noun before it names: the pair is the metric
+        ("The insurer kept a market share of 18% in the first half.", "18%", "market share"),
+        ("The board approved a dividend rate of 45% for the year.", "45%", "dividend rate"),
+        # the base of a comparison measures what the compared verb's subject is
+        ("Exports rose by 4 percent compared to $2.5 billion in 2021.", "$2.5 billion",
+         "exports"),
+        # lines of a results table, each its own metric
+        ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
+         "£900 million\nNet assets down 3 per cent to £11 billion", "£900 million",
+         "operating costs"),
+        ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
+         "£900 million\nNet assets down 3 per cent to £11 billion", "3 per cent",
+         "net assets"),
     ],
 )  # fmt: skip
 def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:
     assert only(nlp, sentence, span).metric == metric
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "metric", "period"),
+    [
+        # a conversion in brackets restates the figure before it, period and all
+        ("In 2022, the group bought the maker in a deal valued at €3.2bn (£2.8bn).", "£2.8bn",
+         "deal", "In 2022"),
+        ("He failed to repay £5m ($6m, €6m) of investors' money.", "€6m", None, None),
+        # the base of a comparison measures what the figure it is compared with does
+        ("Net profit was £2.1bn in 2023, compared with £1.6bn in 2022.", "£1.6bn",
+         "net profit", "in 2022"),
+        ("Imports fell to $94 billion, or 10 percent lower than $105 billion last year.",
+         "$105 billion", "imports", "last year"),
+    ],
+)  # fmt: skip
+def test_restated_figure(
+    nlp: Language, sentence: str, span: str, metric: str | None, period: str | None
+) -> None:
+    fig = only(nlp, sentence, span)
+    assert (fig.metric, fig.period) == (metric, period)
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from annotator.core.figures.lexicon import (
 )
 from annotator.core.figures.metric import figure_metric
 from annotator.core.figures.periods import normalise_period
+from annotator.core.figures.restated import restate
 from annotator.core.figures.subjects import document_places, figure_subjects, sentence_sources
 
 if TYPE_CHECKING:
@@ -105,6 +106,8 @@ class _DocInfo:
     _places: list[str] | None = None
 
     _reporters: dict[int, frozenset[int]] = field(default_factory=dict)
+    # the figures read so far, in order (a figure may restate one before it)
+    figures: list[tuple[Span, Figure]] = field(default_factory=list)
 
     def reporters(self, sent: Span) -> frozenset[int]:
         found = self._reporters.get(sent.start)
@@ -238,6 +241,8 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
     fig.subjects = figure_subjects(
         span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent)
     )
+    restate(fig, span, info.figures)
+    info.figures.append((span, fig))
 
 
 def _change(
