@@ -607,6 +607,25 @@ def test_restated_figure(
          ["Kazakhstan"]),
         ("According to the IMF, India's economic growth will top 7% this year.", "7%", ["India"]),
         ("Apple shipped 41.3 million iPhones during Q2 2018.", "41.3 million iPhones", ["Apple"]),
+        # a name, a dash, a figure: each figure its own name (and its bracket's)
+        ("The main partners were Germany - $4.1bn (21% of the total), France - $2.2bn "
+         "(11%), and Italy - $1.9bn (9.8%).", "$2.2bn", ["France"]),
+        ("The main partners were Germany - $4.1bn (21% of the total), France - $2.2bn "
+         "(11%), and Italy - $1.9bn (9.8%).", "9.8%", ["Italy"]),
+        # the parties of what is measured, not every name of the clause
+        ("Chile's trade deficit narrowed by 8 percent in the second quarter, the Santiago "
+         "office of Reuters noted.", "8 percent", ["Chile"]),
+        ("Norway exported $310mln worth of fish to Japan in March.", "$310mln",
+         ["Norway", "Japan"]),
+        ("Hyundai bought Brazilian carmaker Caoa in a deal valued at $900m.", "$900m",
+         ["Hyundai", "Caoa"]),
+        ("Peru's trade with Chile amounted to $2.1 billion, accounting for 6.2 percent of "
+         "Peru's total trade.", "6.2 percent", ["Peru"]),
+        ("Currently, there are 20 flights per week between Poland and Spain (14 flights "
+         "between Warsaw and Madrid).", "14 flights", ["Warsaw", "Madrid"]),
+        # trade with no one named is between the article's two places
+        ("Poland and Spain signed a deal. Spain and Poland met. In 2023, the trade "
+         "turnover amounted to $5 billion.", "$5 billion", ["Poland", "Spain"]),
     ],
 )  # fmt: skip
 def test_subjects(nlp: Language, text: str, span: str, subjects: list[str]) -> None:

@@ -31,9 +31,12 @@ def restate(fig: Figure, span: Span, earlier: list[tuple[Span, Figure]]) -> None
     before = [(s, f) for s, f in earlier if s.start >= sent.start and s.end <= span.start]
     if not before:
         return
-    source = _converted(span, before) if fig.kind == "money" else None
+    source = _converted(span, before)
     if source is not None:
-        _copy(fig, source, period=True)
+        if fig.kind == source.kind:
+            _copy(fig, source, period=True)
+        elif source.subjects:
+            fig.subjects = list(source.subjects)  # "China - $3.3bn (17% of the total)"
         return
     if _is_base(span):
         same = [f for _s, f in before if f.kind == fig.kind and f.metric]
