@@ -630,3 +630,25 @@ def test_restated_figure(
 )  # fmt: skip
 def test_subjects(nlp: Language, text: str, span: str, subjects: list[str]) -> None:
     assert only(nlp, text, span).subjects == subjects
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "period"),
+    [
+        # "as of" is one preposition
+        ("Its stake stood at 21 per cent as of June 30, 2022.", "21 per cent",
+         "as of June 30, 2022"),
+        # "alone" says how much, not when
+        ("In the first half of the year alone, sales rose 9%.", "9%", "In the first half of "
+         "the year"),
+        # a date the model cut in two round an aside in brackets
+        ("Shipments reached 80 million units in the second quarter (Q2) of 2019.",
+         "80 million units", "in the second quarter (Q2) of 2019"),
+        # the base of a comparison is in its year, not "to" it
+        ("Sales were $2 billion in 2023, compared to 2022 ($1.8 billion).", "$1.8 billion",
+         "2022"),
+    ],
+)  # fmt: skip
+def test_period_phrase(nlp: Language, sentence: str, span: str, period: str) -> None:
+    assert only(nlp, sentence, span).period == period
