@@ -557,6 +557,15 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
         # the base of a comparison measures what the compared verb's subject is
         ("Exports rose by 4 percent compared to $2.5 billion in 2021.", "$2.5 billion",
          "exports"),
+        # "before tax" stays with profit when the parser hangs it elsewhere
+        ("The lender reported a 12% increase in profit before tax to £2.2 billion.", "12%",
+         "profit before tax"),
+        # "the rate of X": X
+        ("Next year, Peru will have three times the rate of economic growth.", "three times",
+         "economic growth"),
+        # a change said after the figure: what its sentence's figure before it measures
+        ("In 2022, mutual trade amounted to 90 million US dollars, 12.5% more than in 2021.",
+         "12.5%", "mutual trade"),
         # lines of a results table, each its own metric
         ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
          "£900 million\nNet assets down 3 per cent to £11 billion", "£900 million",

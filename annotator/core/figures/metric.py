@@ -80,6 +80,16 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
                 if found is not None:
                     return found
             return np_text(head, span) if head.lower_ not in _POINTERS else None
+        if (
+            tok.dep_ == "appos"
+            and span.start <= tok.i < span.end
+            and head.pos_ == "NOUN"
+            and head.i < span.start
+            and head.lower_ not in _ACTORS | _POINTERS | _CHANGE_NOUNS | _GENERIC_METRIC
+            and len(head.text) > 2
+            and not any(c.like_num or c.tag_ == "$" for c in head.lefts)  # not a figure
+        ):
+            return np_text(head, span)  # "a pretax profit of £983m" parsed "profit, £983m"
         if tok.dep_ == "pobj" and head.lower_ in ("of", "at") and head.head.pos_ == "NOUN":
             noun = head.head
             if span.start <= noun.i < span.end:
@@ -191,7 +201,8 @@ def _of_complement(noun: Token, span: Span) -> str | None:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
-                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not span.start <= pobj.i:
+                inside = span.start <= pobj.i < span.end
+                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not inside:
                     return np_text(pobj, span)
     return None
 
@@ -251,6 +262,14 @@ def np_text(noun: Token, span: Span | None = None) -> str | None:
     for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ in _TAIL_PREPS:
             keep.update(x.i for x in prep.subtree if x.dep_ != "det")
+    last = max(keep)
+    if (
+        last + 2 < len(doc)
+        and doc[last + 1].lower_ in _TAIL_PREPS
+        and doc[last + 2].pos_ == "NOUN"
+        and (span is None or not span.start <= last + 1 < span.end)
+    ):
+        keep.update((last + 1, last + 2))  # "profit before tax" the parser split up
     if span is not None:
         if span.start <= noun.i < span.end:
             return None  # "5,000 visitors are expected": the figure is its own subject

@@ -3,6 +3,10 @@ what that one measures.
 
 * A conversion or aside in brackets right after a figure: "€7.1bn (£5.1bn)", "£11m ($15m,
   €13m)" -> the metric, period and subjects of the figure before the bracket.
+* A change with no metric of its own, said after it ("172.2 million US dollars, 19.5%
+  more than in 2021") -> the metric of its sentence's figure before it. (A subject that
+  only points back, "this indicator", stays no metric here: kb/figure_links.py resolves
+  it across sentences.)
 * The base of a comparison: "£1.19bn, compared with £863m a year earlier", "compared to
   2022 ($6.3 billion)", "10.2 percent lower than $105.06 billion", "up to £2.9bn from
   £3.1bn" -> the metric and subjects of the nearest earlier figure of the same kind in the
@@ -42,6 +46,24 @@ def restate(fig: Figure, span: Span, earlier: list[tuple[Span, Figure]]) -> None
         same = [f for _s, f in before if f.kind == fig.kind and f.metric]
         if same:
             _copy(fig, same[-1], period=False)
+    elif fig.metric is None and fig.kind in ("percent", "multiplier") and _change_after(fig):
+        # "172.2 million US dollars, 19.5% more than in 2021": the change of the figure
+        named = [f for _s, f in before if f.metric]
+        if named:
+            fig.metric = named[-1].metric
+
+
+def _change_after(fig: Figure) -> bool:
+    """The change is said after the figure only ("19.5% more than in 2021"); a change
+    verb or noun before it ("rose by", "a decline of", "up") has a subject of its own."""
+    parts = [p.strip().lower() for p in (fig.change or "").split(",") if p.strip()]
+
+    def before(part: str) -> bool:
+        if part.endswith((" by", " of")) or part in ("up", "down"):
+            return True
+        return part.isalpha() and part not in ("more", "less", "higher", "lower")
+
+    return bool(parts) and not any(before(p) for p in parts)
 
 
 def _copy(fig: Figure, source: Figure, *, period: bool) -> None:
