@@ -103,13 +103,65 @@ def _norm(text: str | None) -> str:
     return _LEAD.sub("", " ".join((text or "").lower().split())).strip(" .,;:")
 
 
+# "the volume of mutual trade" is "mutual trade": the finder looks through these on
+# purpose (metric.py), and the KB lists both forms as aliases of one metric.
+_GENERIC_OF = re.compile(r"^(?:total |overall )?(?:volume|value|amount|number|level) of ")
+
+
+def _kb_module() -> Any:
+    """This checkout's kb/normal.py (stdlib only), loaded like periods.py."""
+    return _load_by_path("_figures_eval_normal", ROOT / "annotator" / "core" / "kb" / "normal.py")
+
+
+_KB_KEYS: dict[str, dict[str, str]] = {}
+
+
+def _kb_keys(kind: str) -> dict[str, str]:
+    """The starter KB's aliases in normal form -> entity key, for ``kind`` "METRIC" or
+    "names" (every other entity, demonyms included); an alias two entities share maps to
+    neither."""
+    if kind not in _KB_KEYS:
+        normal = _kb_module().normal
+        keys: dict[str, set[str]] = {}
+        for path in sorted((ROOT / "resources" / "kb").glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                if (rec.get("type") == "METRIC") != (kind == "METRIC"):
+                    continue
+                forms = [rec["name"], *rec.get("aliases", []), *rec.get("demonyms", [])]
+                for form in forms:
+                    keys.setdefault(normal(form), set()).add(rec["key"])
+        _KB_KEYS[kind] = {k: next(iter(v)) for k, v in keys.items() if len(v) == 1}
+    return _KB_KEYS[kind]
+
+
+def _canonical(text: str, kind: str) -> str:
+    """A KB key when the text is an alias of one entity, else the text in normal form."""
+    form = _kb_module().normal(text)
+    if kind == "METRIC":
+        form = _GENERIC_OF.sub("", form)
+        key = _kb_keys(kind).get(form) or _kb_keys(kind).get(_kb_module().normal(text))
+    else:
+        key = _kb_keys(kind).get(form)
+    return key or form
+
+
 def field_ok(
     name: str, gold: Any, pred: Any, date: str | None, aliases: dict[str, str] | None = None
 ) -> bool:
+    """Subjects: the same set of entities, each name compared through the document's own
+    mentions (the seeds), then the starter KB's aliases and demonyms ("Chinese" = "China",
+    "Investment Bank's" = "Investment Bank"). Metric: the same KB metric ("trade turnover"
+    = "bilateral trade"), else the same phrase in normal form, less a leading
+    "volume/value/amount/number of". Period: the same interval."""
     if name == "subjects":
         names = {_norm(k): v for k, v in (aliases or {}).items()}
         mapped = [names.get(_norm(s), s) for s in pred or []]
-        return {_norm(s) for s in gold} == {_norm(s) for s in mapped}
+        return {_canonical(s, "names") for s in gold} == {_canonical(s, "names") for s in mapped}
+    if name == "metric" and gold is not None and pred is not None:
+        return _canonical(gold, "METRIC") == _canonical(pred, "METRIC")
     if name == "period":
         normalise_period = _periods_module().normalise_period
         p = normalise_period(pred or "", date)
@@ -126,11 +178,13 @@ def field_ok(
 def _periods_module() -> Any:
     """This checkout's periods.py, also when scoring another revision's finder: periods
     are compared as intervals with one yardstick."""
+    return _load_by_path("_figures_eval_periods", ROOT / "annotator/core/figures/periods.py")
+
+
+def _load_by_path(name: str, path: Path) -> Any:
     import importlib.util
 
-    name = "_figures_eval_periods"
     if name not in sys.modules:
-        path = ROOT / "annotator" / "core" / "figures" / "periods.py"
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)

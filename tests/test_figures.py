@@ -583,10 +583,61 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
          "49.8 million US dollars", None),
         ("The company sold 19 million new devices in Q3.", "19 million new devices", None),
         ("Citizens will not need to travel more than 300 kilometers.", "300 kilometers", None),
+        # a participle that modifies the noun: the noun is measured
+        ("The two sides are close partners, with mutual trade reaching $4 billion in 2023.",
+         "$4 billion", "mutual trade"),
+        ("The group bought the port operator in a deal valued at $2.2bn.", "$2.2bn", "deal"),
+        # a change verb with an object: what changes is the object, for measures too
+        ("The cartel agreed to reduce oil output by 400,000 barrels per day.",
+         "400,000 barrels", "oil output"),
+        # a generic noun that a noun before it names: the pair is the metric
+        ("The insurer kept a market share of 18% in the first half.", "18%", "market share"),
+        ("The board approved a dividend rate of 45% for the year.", "45%", "dividend rate"),
+        # the base of a comparison measures what the compared verb's subject is
+        ("Exports rose by 4 percent compared to $2.5 billion in 2021.", "$2.5 billion",
+         "exports"),
+        # "before tax" stays with profit when the parser hangs it elsewhere
+        ("The lender reported a 12% increase in profit before tax to £2.2 billion.", "12%",
+         "profit before tax"),
+        # "the rate of X": X
+        ("Next year, Peru will have three times the rate of economic growth.", "three times",
+         "economic growth"),
+        # a change said after the figure: what its sentence's figure before it measures
+        ("In 2022, mutual trade amounted to 90 million US dollars, 12.5% more than in 2021.",
+         "12.5%", "mutual trade"),
+        # lines of a results table, each its own metric
+        ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
+         "£900 million\nNet assets down 3 per cent to £11 billion", "£900 million",
+         "operating costs"),
+        ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
+         "£900 million\nNet assets down 3 per cent to £11 billion", "3 per cent",
+         "net assets"),
     ],
 )  # fmt: skip
 def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:
     assert only(nlp, sentence, span).metric == metric
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "metric", "period"),
+    [
+        # a conversion in brackets restates the figure before it, period and all
+        ("In 2022, the group bought the maker in a deal valued at €3.2bn (£2.8bn).", "£2.8bn",
+         "deal", "In 2022"),
+        ("He failed to repay £5m ($6m, €6m) of investors' money.", "€6m", None, None),
+        # the base of a comparison measures what the figure it is compared with does
+        ("Net profit was £2.1bn in 2023, compared with £1.6bn in 2022.", "£1.6bn",
+         "net profit", "in 2022"),
+        ("Imports fell to $94 billion, or 10 percent lower than $105 billion last year.",
+         "$105 billion", "imports", "last year"),
+    ],
+)  # fmt: skip
+def test_restated_figure(
+    nlp: Language, sentence: str, span: str, metric: str | None, period: str | None
+) -> None:
+    fig = only(nlp, sentence, span)
+    assert (fig.metric, fig.period) == (metric, period)
 
 
 @pytest.mark.slow
@@ -604,7 +655,48 @@ def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> 
          ["Kazakhstan"]),
         ("According to the IMF, India's economic growth will top 7% this year.", "7%", ["India"]),
         ("Apple shipped 41.3 million iPhones during Q2 2018.", "41.3 million iPhones", ["Apple"]),
+        # a name, a dash, a figure: each figure its own name (and its bracket's)
+        ("The main partners were Germany - $4.1bn (21% of the total), France - $2.2bn "
+         "(11%), and Italy - $1.9bn (9.8%).", "$2.2bn", ["France"]),
+        ("The main partners were Germany - $4.1bn (21% of the total), France - $2.2bn "
+         "(11%), and Italy - $1.9bn (9.8%).", "9.8%", ["Italy"]),
+        # the parties of what is measured, not every name of the clause
+        ("Chile's trade deficit narrowed by 8 percent in the second quarter, the Santiago "
+         "office of Reuters noted.", "8 percent", ["Chile"]),
+        ("Norway exported $310mln worth of fish to Japan in March.", "$310mln",
+         ["Norway", "Japan"]),
+        ("Hyundai bought Brazilian carmaker Caoa in a deal valued at $900m.", "$900m",
+         ["Hyundai", "Caoa"]),
+        ("Peru's trade with Chile amounted to $2.1 billion, accounting for 6.2 percent of "
+         "Peru's total trade.", "6.2 percent", ["Peru"]),
+        ("Currently, there are 20 flights per week between Poland and Spain (14 flights "
+         "between Warsaw and Madrid).", "14 flights", ["Warsaw", "Madrid"]),
+        # trade with no one named is between the article's two places
+        ("Poland and Spain signed a deal. Spain and Poland met. In 2023, the trade "
+         "turnover amounted to $5 billion.", "$5 billion", ["Poland", "Spain"]),
     ],
 )  # fmt: skip
 def test_subjects(nlp: Language, text: str, span: str, subjects: list[str]) -> None:
     assert only(nlp, text, span).subjects == subjects
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "span", "period"),
+    [
+        # "as of" is one preposition
+        ("Its stake stood at 21 per cent as of June 30, 2022.", "21 per cent",
+         "as of June 30, 2022"),
+        # "alone" says how much, not when
+        ("In the first half of the year alone, sales rose 9%.", "9%", "In the first half of "
+         "the year"),
+        # a date the model cut in two round an aside in brackets
+        ("Shipments reached 80 million units in the second quarter (Q2) of 2019.",
+         "80 million units", "in the second quarter (Q2) of 2019"),
+        # the base of a comparison is in its year, not "to" it
+        ("Sales were $2 billion in 2023, compared to 2022 ($1.8 billion).", "$1.8 billion",
+         "2022"),
+    ],
+)  # fmt: skip
+def test_period_phrase(nlp: Language, sentence: str, span: str, period: str) -> None:
+    assert only(nlp, sentence, span).period == period

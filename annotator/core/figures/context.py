@@ -23,6 +23,7 @@ from annotator.core.figures.lexicon import (
 )
 from annotator.core.figures.metric import figure_metric
 from annotator.core.figures.periods import normalise_period
+from annotator.core.figures.restated import restate
 from annotator.core.figures.subjects import document_places, figure_subjects, sentence_sources
 
 if TYPE_CHECKING:
@@ -109,6 +110,8 @@ class _DocInfo:
     _places: list[str] | None = None
 
     _reporters: dict[int, frozenset[int]] = field(default_factory=dict)
+    # the figures read so far, in order (a figure may restate one before it)
+    figures: list[tuple[Span, Figure]] = field(default_factory=list)
 
     def reporters(self, sent: Span) -> frozenset[int]:
         found = self._reporters.get(sent.start)
@@ -247,8 +250,10 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
         norm = normalise_period(fig.period, info.doc_date)
         fig.period_norm = norm.to_dict() if norm is not None else None
     fig.subjects = figure_subjects(
-        span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent)
+        span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent), fig.metric
     )
+    restate(fig, span, info.figures)
+    info.figures.append((span, fig))
 
 
 def _change(
@@ -345,9 +350,27 @@ def _now(sent: Span, clause: Token) -> str | None:
     return None
 
 
+def _joined_dates(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Dates the model cut in two: "the third quarter (Q3) of 2014", "the first half of
+    2023" -> one span (the aside in brackets kept inside)."""
+    out: list[Span] = []
+    for ent in ents:
+        if out:
+            prev = out[-1]
+            gap = doc[prev.end : ent.start]
+            words = [t.text for t in gap]
+            inside = words[:1] == ["("] and ")" in words
+            tail = words[words.index(")") + 1 :] if inside else words
+            if tail == ["of"] and (inside or len(words) == 1):
+                out[-1] = doc[prev.start : ent.end]
+                continue
+        out.append(ent)
+    return out
+
+
 def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str | None:
     cands: list[tuple[int, int, int]] = []  # (score, start, end)
-    ents = [e for e in sent_ents if e.label_ == "DATE"]
+    ents = _joined_dates(doc, [e for e in sent_ents if e.label_ == "DATE"])
     for idx, ent in enumerate(ents):
         if ent.start < span.end and span.start < ent.end:
             continue
@@ -360,8 +383,15 @@ def _period(doc: Doc, span: Span, clause: Token, sent_ents: list[Span]) -> str |
         if ent.start >= span.end and any(t.lower_ == "compared" for t in between):
             continue
         s, e = ent.start, ent.end
+        while e - 1 > s and doc[e - 1].lower_ in ("alone", "only"):
+            e -= 1  # "in the last quarter of the year alone"
         if s > 0 and doc[s - 1].dep_ == "prep" and doc[s - 1].pos_ == "ADP":
-            s -= 1
+            if doc[s - 1].head.lower_ in ("compared", "comparing"):
+                pass  # "compared to 2022": the base's year, not "to 2022" (an end)
+            else:
+                s -= 1
+                if s > 0 and doc[s].lower_ == "of" and doc[s - 1].lower_ == "as":
+                    s -= 1  # "as of March 31, 2021"
         # "from 2005 to the 1st quarter of 2023"
         if idx + 1 < len(ents) and doc[s].lower_ in ("from", "between"):
             nxt = ents[idx + 1]

@@ -30,7 +30,8 @@ _ACTORS = {
     "countries", "state", "states", "lender", "lenders", "business", "we", "they", "he",
     "she", "it", "who", "which", "that", "investors", "manufacturer", "producer", "producers",
     "exporters", "importers", "side", "sides", "ministry", "authorities", "people", "duo",
-    "gang", "man", "woman", "men", "women", "vendor", "brand", "operator", "carrier",
+    "gang", "pair", "trio", "man", "woman", "men", "women", "vendor", "brand", "operator",
+    "carrier",
 }  # fmt: skip
 # Words that only point back to a metric named earlier, or name no metric at all.
 _POINTERS = {"figure", "figures", "indicator", "index", "number", "amount", "value", "total",
@@ -46,16 +47,21 @@ _OBJECT_VERBS = {
     "increasing", "cut", "cutting", "reduce", "reduced", "reducing", "slash", "slashed",
     "bring", "bringing", "brought", "lift", "lifted", "lower", "lowered", "grow", "grew",
     "double", "doubled", "triple", "tripled", "expand", "expanded", "trim", "trimmed",
+    "limit", "limited", "limiting", "reduces", "cuts", "boosts", "raises", "increases",
 }  # fmt: skip
 _CHANGE_NOUNS = {
     "increase", "rise", "growth", "fall", "decline", "decrease", "drop", "jump", "surge",
     "gain", "loss", "cut", "reduction", "uptick", "slump", "dip", "contraction", "expansion",
 }  # fmt: skip
 _COMPLEMENT_PREPS = ("in", "of")
+_COMPARE_WORDS = {"compared", "comparing", "compare", "versus", "vs", "vs."}
 _TAIL_PREPS = {"before", "per"}
 
 
 def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
+    found = _headline(span)
+    if found is not None:
+        return found
     tok = root
     for _ in range(8):
         head = tok.head
@@ -74,6 +80,16 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
                 if found is not None:
                     return found
             return np_text(head, span) if head.lower_ not in _POINTERS else None
+        if (
+            tok.dep_ == "appos"
+            and span.start <= tok.i < span.end
+            and head.pos_ == "NOUN"
+            and head.i < span.start
+            and head.lower_ not in _ACTORS | _POINTERS | _CHANGE_NOUNS | _GENERIC_METRIC
+            and len(head.text) > 2
+            and not any(c.like_num or c.tag_ == "$" for c in head.lefts)  # not a figure
+        ):
+            return np_text(head, span)  # "a pretax profit of £983m" parsed "profit, £983m"
         if tok.dep_ == "pobj" and head.lower_ in ("of", "at") and head.head.pos_ == "NOUN":
             noun = head.head
             if span.start <= noun.i < span.end:
@@ -84,19 +100,27 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
                     return found
                 tok = noun
                 continue
+            if noun.lower_ in _GENERIC_METRIC and _named_by_compound(noun):
+                found = np_text(noun, span)  # "a market share of 20%", "a face value of ₹10"
+                if found is not None and found.lower() != noun.lower_:
+                    return found
             if noun.lower_ in _GENERIC_METRIC or noun.lower_ in ("record", "high", "low"):
                 tok = noun  # "reached a record of $1.5 billion": climb to the verb
                 continue
             return np_text(noun, span)
+        if head.lower_ in _COMPARE_WORDS and tok.dep_ == "prep" and head.head is not head:
+            # "rose 11.6% compared to $1.181 billion": the base measures what the verb's does
+            tok = head
+            continue
         if head.pos_ in ("VERB", "AUX"):
+            if tok.dep_ == "prep" and head.lower_ in _OBJECT_VERBS:
+                obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+                if obj is not None and not span.start <= obj.i < span.end:
+                    return _subject_metric(obj, span)  # "cut its production by 209 kb/d"
             if kind in ("duration", "rank") or (
                 kind in ("count", "measure") and head.lower_ not in _QUANTITY_VERBS
             ):
                 return None  # "citizens need not travel 300 km": not a metric of citizens
-            if tok.dep_ == "prep" and head.lower_ in _OBJECT_VERBS:
-                obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-                if obj is not None and not span.start <= obj.i < span.end:
-                    return _subject_metric(obj, span)
             subj = _subject(head)
             return _subject_metric(subj, span) if subj is not None else None
         if (
@@ -117,13 +141,49 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
     return None
 
 
+def _headline(span: Span) -> str | None:
+    """A line of its own that starts with what it measures: "Earnings per share up 37 per
+    cent to 30.6p" (results tables and bullet lists run together into one parse, so the
+    parse does not say which line a figure belongs to; the line does)."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and "\n" not in doc[start - 1].text and "\n" not in doc[start - 1].whitespace_:
+        start -= 1
+    end = span.start
+    nxt = span.end
+    while nxt < len(doc) and "\n" not in doc[nxt - 1].whitespace_ and "\n" not in doc[nxt].text:
+        nxt += 1
+    if start == 0 and nxt >= len(doc):
+        return None  # no line of its own: the parse knows better
+    cue = next((i for i in range(start, end) if doc[i].lower_ in ("up", "down")), None)
+    if cue is None or cue == start or cue - start > 6:
+        return None
+    words = doc[start:cue]
+    if any(t.pos_ in ("VERB", "AUX", "PRON", "NUM") or t.like_num for t in words):
+        return None
+    if any(t.ent_type_ in _SUBJECT_LABELS for t in words):
+        return None
+    text = words.text.strip()
+    if not text[:1].isalpha():
+        return None
+    first = words[0]
+    if not first.is_upper:
+        text = first.text.lower() + text[len(first.text) :]
+    return text
+
+
 def _subject(verb: Token) -> Token | None:
-    """The verb's subject; a conjoined or open-complement verb shares its head's."""
+    """The verb's subject; a conjoined or open-complement verb shares its head's; a
+    participle that modifies a noun has that noun ("with bilateral trade reaching $5
+    billion", "a deal valued at €7.1bn")."""
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             nouns = [s for s in subjects if s.pos_ in ("NOUN", "PROPN", "PRON")]
             return (nouns or subjects)[-1]
+        if verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBN") and verb.head.i < verb.i:
+            # not "a fall of 6.25 per cent bagging $3,905.07 million"
+            return verb.head if verb.head.lower_ not in _CHANGE_NOUNS else None
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
             verb = verb.head
             continue
@@ -131,11 +191,18 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _named_by_compound(noun: Token) -> bool:
+    """'market share', 'transaction value', 'dividend rate': a generic noun that a noun
+    before it makes a metric of its own (not 'the total value', 'a record high')."""
+    return any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in noun.lefts)
+
+
 def _of_complement(noun: Token, span: Span) -> str | None:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
-                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not span.start <= pobj.i:
+                inside = span.start <= pobj.i < span.end
+                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not inside:
                     return np_text(pobj, span)
     return None
 
@@ -195,6 +262,14 @@ def np_text(noun: Token, span: Span | None = None) -> str | None:
     for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ in _TAIL_PREPS:
             keep.update(x.i for x in prep.subtree if x.dep_ != "det")
+    last = max(keep)
+    if (
+        last + 2 < len(doc)
+        and doc[last + 1].lower_ in _TAIL_PREPS
+        and doc[last + 2].pos_ == "NOUN"
+        and (span is None or not span.start <= last + 1 < span.end)
+    ):
+        keep.update((last + 1, last + 2))  # "profit before tax" the parser split up
     if span is not None:
         if span.start <= noun.i < span.end:
             return None  # "5,000 visitors are expected": the figure is its own subject

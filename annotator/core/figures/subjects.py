@@ -7,6 +7,9 @@ Decisions (the knowledge base maps these strings to entities, names and demonyms
 * Not subjects: the source of the figure (the speaker of "X said ...", "according to X",
   "Trend reports"), a dateline ("ASTANA –", "BEIJING, China"), codes the model takes for
   organisations ("YoY", "EUR"), and anything inside the figure's own span.
+* When the parse says whose the figure is, only those: the name before "- figure", the
+  subject of its verb, the possessor of what it measures, the names that thing is
+  "with/between/to/from/of" (``_core``); else every entity of the clause.
 * A hyphenated pair is two subjects: "Kazakh-Korea bilateral trade" -> ["Kazakh", "Korea"].
 * When the sentence names no two parties but says the figure is between them ("bilateral",
   "mutual", "between the two countries", "the sides"), the subjects are the document's two
@@ -19,7 +22,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from annotator.core.figures.lexicon import _CUR_PREFIX, _SUBJECT_LABELS
+from annotator.core.figures.lexicon import _CUR_PREFIX, _GENERIC_METRIC, _SUBJECT_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -28,6 +31,8 @@ _BILATERAL = re.compile(
     r"(?i)\b(?:bilateral|mutual|two-way|between (?:the )?(?:two|both) (?:countries|states|"
     r"nations|sides|economies)|the two countries|both countries|the sides|between them)\b"
 )
+# what is between two parties by nature, unless it is one country's total with the world
+_BETWEEN_METRIC = re.compile(r"(?i)^(?!.*\b(?:foreign|external|total)\b).*\btrade(?: turnover)?$")
 _PAIR = re.compile(r"^([A-Z][\w']+)-([A-Z][\w']+)$")
 _REPORTING = {
     "said", "says", "say", "told", "tells", "reported", "reports", "report", "noted", "notes",
@@ -36,6 +41,8 @@ _REPORTING = {
     "believes", "pointed", "highlighted", "showed", "shows", "indicate", "indicated",
     "according", "wrote", "writes", "explained", "emphasized", "emphasised", "underlined",
 }  # fmt: skip
+_PARTY_PREPS = {"with", "between", "of", "among", "to", "from"}
+_OWN_PREPS = {"with", "between", "of", "among", "in", "to", "for"}
 _NOT_NAMES = {"yoy", "qoq", "y/y", "q/q", "mom", "m/m", "ytd", "ceo", "cfo", "gdp"}
 
 
@@ -47,10 +54,12 @@ def figure_subjects(
     in_clause: object,
     doc_places: list[str],
     reporters: frozenset[int] = frozenset(),
+    metric: str | None = None,
 ) -> list[str]:
     """``in_clause(token, clause) -> bool`` is context.py's clause test; ``doc_places`` the
     document's GPE entities, most mentioned first; ``reporters`` the sentence's
-    (``sentence_sources``)."""
+    (``sentence_sources``); ``metric`` the figure's (trade turnover with no one named
+    is between the document's two places)."""
     sources = _source_tokens(span, sent) | reporters
     in_cl: list[str] = []
     in_sent: list[str] = []
@@ -63,10 +72,155 @@ def figure_subjects(
             if in_clause(ent.root, clause) and text not in in_cl:  # type: ignore[operator]
                 in_cl.append(text)
     found = in_cl or in_sent
+    core = _core(span, sent, sent_ents, sources, doc_places)
+    if core:
+        found = core
     places = [t for t in found if t in doc_places]
     if len(places) < 2 and len(doc_places) >= 2 and _BILATERAL.search(sent.text):
         return doc_places[:2]
+    if not found and len(doc_places) >= 2 and metric and _BETWEEN_METRIC.search(metric):
+        return doc_places[:2]  # "the trade turnover amounted to ...", no one named
     return found
+
+
+def _core(
+    span: Span, sent: Span, sent_ents: list[Span], sources: set[int], doc_places: list[str]
+) -> list[str]:
+    """The entities the figure is plainly about, when the parse says so; else [] and the
+    clause's entities stand. In order of preference:
+
+    * a name right before the figure and a dash or colon: "China - $3.3bn, Russia -
+      $2.9bn", "the Labor Party – 6.7%";
+    * the parties of what is measured: the subject of the verb the figure hangs from (or
+      the noun the figure is "of"), its possessor ("Jordan's trade deficit"), the names
+      it is "with"/"between"/"of"; the verb's object when both are names ("ChemChina
+      bought Pirelli in a deal valued at €7.1bn"). "The country's" is the document's
+      most mentioned place.
+    """
+    by_token: dict[int, Span] = {}
+    for ent in sent_ents:
+        if ent.label_ in _SUBJECT_LABELS and not _not_a_subject(ent, span, sent, sources):
+            for t in ent:
+                by_token[t.i] = ent
+    doc = span.doc
+    k = span.start - 1
+    if k >= 1 and doc[k].text in ("-", "–", "—", ":") and doc[k - 1].i in by_token:
+        return _parts(by_token[doc[k - 1].i])
+    nouns, verb = _measured(span)
+    of_nouns = [t for t in nouns if t.dep_ not in ("nsubj", "nsubjpass")]
+    found: list[Span] = []
+    extra: list[str] = []
+
+    def add(tok: Token) -> bool:
+        ent = by_token.get(tok.i)
+        if ent is not None and ent not in found:
+            found.append(ent)
+        return ent is not None
+
+    # the figure's own noun, or the one right after it: "15 flights between Kazakhstan
+    # and Korea", "the 4th largest trading partner [and ...] in the economy of Kazakhstan"
+    own = [
+        t
+        for t in (span.root, span.root.head)
+        if t.pos_ in ("NOUN", "PROPN") and span.start <= t.i <= span.end
+    ]
+    own += [c for t in own for c in t.conjuncts]
+    share_of = False
+    for noun in own:
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _OWN_PREPS:
+                continue
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                if add(pobj):
+                    for cc in pobj.conjuncts:
+                        add(cc)
+                    continue
+                for p2 in pobj.children:  # "in the economy of X", "of X's total trade"
+                    if p2.dep_ == "poss" and prep.lower_ == "of" and add(p2):
+                        share_of = True
+                    elif p2.dep_ == "prep" and p2.lower_ == "of":
+                        for o2 in p2.children:
+                            if o2.dep_ == "pobj":
+                                add(o2)
+    if share_of:  # "6.2 percent of Peru's total trade": whose share it is, settled
+        nouns = []
+    for n, noun in enumerate(nouns):
+        if found and n and nouns[n - 1] in of_nouns and noun not in of_nouns:
+            break  # "8.4 percent of Kyrgyzstan's total trade": whose share it is, settled
+        if add(noun):
+            for c in noun.conjuncts:
+                add(c)
+            continue
+        for c in noun.children:
+            if c.dep_ == "poss":
+                if not add(c) and c.lower_ in ("country", "nation") and doc_places:
+                    extra.append(doc_places[0])
+            elif c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE"):
+                add(c)
+            elif c.dep_ == "prep" and c.lower_ in _PARTY_PREPS:
+                for pobj in c.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if add(pobj):
+                        for cc in pobj.conjuncts:
+                            add(cc)
+                    elif c.lower_ == "of" and noun.lower_ in _GENERIC_METRIC:
+                        # "the volume of investments from Hungary to Kazakhstan"
+                        for p2 in pobj.children:
+                            if p2.dep_ == "poss":
+                                add(p2)
+                            elif p2.dep_ == "prep" and p2.lower_ in _PARTY_PREPS:
+                                for o2 in p2.children:
+                                    if o2.dep_ == "pobj":
+                                        add(o2)
+    if found and verb is not None:
+        # "ChemChina bought Pirelli ...", "Uzbekistan exported $426.8mln of goods to
+        # Kazakhstan"
+        for c in verb.children:
+            if c.dep_ == "dobj" and by_token.get(c.i) is not None:
+                add(c)
+            elif c.dep_ == "prep" and c.lower_ in ("to", "from", "with"):
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        add(pobj)
+    texts = [t for ent in sorted(found, key=lambda e: e.start) for t in _parts(ent)]
+    for place in extra:
+        if place in texts:
+            rest = [p for p in doc_places if p not in texts]
+            place = rest[0] if rest else place
+        if place not in texts:
+            texts.insert(0, place)
+    return texts
+
+
+def _measured(span: Span) -> tuple[list[Token], Token | None]:
+    """The nouns that say whose the figure is: the noun it is "of" ("a market share of
+    20%"), and the subject of the verb it hangs from (that verb's head's, for an open
+    complement or a participle); and that verb."""
+    nouns: list[Token] = []
+    tok = span.root
+    for _ in range(10):
+        head = tok.head
+        if head is tok:
+            return nouns, None
+        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+            nouns.append(head.head)
+        if head.pos_ in ("VERB", "AUX") and not (head.dep_ == "acl" and head.tag_ == "VBN"):
+            verb = head
+            for _ in range(3):
+                subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subjects:
+                    nouns.extend(subjects)
+                    break
+                if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+                    verb = verb.head
+                    continue
+                break
+            return nouns, head
+        tok = head
+    return nouns, None
 
 
 def document_places(doc: Doc) -> list[str]:

@@ -55,7 +55,7 @@ FLOW_METRICS = frozenset(
     f"metric:{m}"
     for m in (
         "bilateral-trade exports imports trade-balance foreign-direct-investment investment "
-        "gdp revenue net-profit budget oil-production tourist-arrivals"
+        "gdp revenue net-profit pre-tax-profit budget oil-production tourist-arrivals"
     ).split()
 )
 BILATERAL_METRICS = frozenset({"metric:bilateral-trade"})
