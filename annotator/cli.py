@@ -168,7 +168,8 @@ def import_cmd(
     again to finish), and those documents are marked done for that curator when all
     their spans landed (in progress otherwise). A file that does not look like the
     format asked for is refused. Rejected records are listed as FILE:LINE: reason; the
-    good ones are kept. Exits 3 when anything was rejected.
+    good ones are kept. A span with white space at an edge is trimmed to its words (a
+    notice FILE:LINE: ... trimmed, not a rejection). Exits 3 when anything was rejected.
     """
     import os
 
@@ -187,6 +188,7 @@ def import_cmd(
         progress.show(f"{report.imported + report.duplicates} records read")
 
     rejected: list[Any] = []
+    trimmed: list[Any] = []
     summaries: list[str] = []
     long_texts: list[tuple[str, int]] = []
     with project(db, create=True, empty_kb=empty_kb) as store:
@@ -218,10 +220,13 @@ def import_cmd(
                     on_progress=on_batch,
                 )
             rejected += a_report.rejected
+            trimmed = a_report.trimmed
             summaries.append(a_report.summary())
     progress.done()
     for rejection in rejected:
         click.echo(str(rejection), err=True)
+    for notice in trimmed:
+        click.echo(str(notice), err=True)
     for source, chars in long_texts:
         click.echo(
             f"{source}: {chars:,} characters, over spaCy's max_length of {LONG_TEXT:,}: "

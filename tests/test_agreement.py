@@ -134,13 +134,17 @@ def test_real_data_through_annotator_import(tmp_path: Path) -> None:
     db = tmp_path / "ls.db"
     tasks = flattened_ls_tasks(tmp_path / "tasks.json")
     result = CliRunner().invoke(main, ["import", str(tasks), "--db", str(db)])
-    # spans with white space at an edge are reported by the importer, the rest kept; a
-    # note that lost a span is not marked done for its curator, so fewer notes compare
-    assert result.exit_code == 3 and "white space at an edge" in result.stderr
+    # spans with white space at an edge are trimmed by the importer, with a notice, not
+    # rejected: every note is marked done, so the three notes both annotated compare
+    assert result.exit_code == 0, result.output
+    assert "trimmed to" in result.stderr and "9 spans trimmed" in result.stdout
     with Store(db) as store:
         (pair,) = agreement(store, ["ls-user-3", "ls-user-6"]).pairs
-        assert pair.documents == 1
-        assert check_against_references(store, ["ls-user-3", "ls-user-6"]) == 8
+        assert pair.documents == 3
+        assert check_against_references(store, ["ls-user-3", "ls-user-6"]) == 10
+        # the same figures as the raw spans give: agreement trims the same way
+        disease = next(f for f in pair.labels if f.label == "DISEASE")
+        assert disease.spans == (2, 3) and disease.exact_f1 == pytest.approx(2 * 2 / 5)
 
 
 def test_three_curators_on_the_seeds_equal_the_references(seeded_store: Store) -> None:

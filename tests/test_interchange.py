@@ -336,9 +336,15 @@ def test_wrong_format_is_refused_not_silently_empty(tmp_path: Path) -> None:
 
 def test_a_document_whose_spans_were_all_rejected_is_not_done(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps({"text": "Astana today.", "label": [[0, 7, "GPE"], [5, 99, "X"]]}))
+    # a span of white space only has no words to trim to: still rejected
+    path.write_text(json.dumps({"text": "Astana today.", "label": [[6, 7, "GPE"], [5, 99, "X"]]}))
     report = import_annotated(store, read_annotated(path, "doccano"), annotator="a", fallback="a")
     assert report.spans_added == 0 and report.unfinished == 1 and report.done == 0
+    assert [r.reason for r in report.rejected] == [
+        "label 1: span 6-7 GPE ' ' is only white space",
+        "label 2: span 5-99 X is outside the text (length 13)",
+    ]
+    assert report.trimmed == []
     (doc,) = store.document_ids()
     assert store.status(doc, "a") == "in_progress"
     assert "0 documents marked done, 1 left in progress" in report.summary()
@@ -423,9 +429,12 @@ def test_labelstudio_bundle_of_several_projects(store: Store) -> None:
         max(1, len(t["annotations"])) for t in tasks
     )
     assert len(report.curators) >= 2 and all(c.startswith("ls-user-") for c in report.curators)
-    # people leave white space at span edges: reported, the documents stay unfinished
-    assert report.unfinished and all("white space" in r.reason or "covers" in r.reason
-                                     for r in report.rejected)  # fmt: skip
+    # people take a space along with the words (9 of 39 spans): trimmed, with a notice
+    # each, and every document is finished for its curator
+    assert report.rejected == [] and report.unfinished == 0
+    assert report.done == report.documents_new + report.documents_matched == 13
+    assert len(report.trimmed) == 9 and report.spans_added == 39
+    assert all(r.reason.endswith("(white space at an edge)") for r in report.trimmed)
 
 
 def test_cli_import_reports_progress_free_summary_and_done_counts(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ documents are matched by text and spans already there (same layer, offsets and l
 for that curator) are not added twice. Should a batch fail on a record no check caught,
 its records are written one by one and only that record is reported. Every check of
 `Store.add_annotation` is made first, in Python (layer, label, offsets), and a bad span
-is reported as `FILE:LINE: reason`.
+is reported as `FILE:LINE: reason`. A span whose white space at an edge the reader
+trimmed is listed in `trimmed` the same way: a notice, not a rejection.
 
 A document that receives a record is marked done for its curator (the work was
 finished in the other tool) unless the curator already has a status for it other than
@@ -66,6 +67,8 @@ class AnnotationImportReport:
     answers: Counter[str] = field(default_factory=Counter)
     curators: set[str] = field(default_factory=set)
     rejected: list[Rejection] = field(default_factory=list)
+    # spans landed with white space at their edges trimmed: notices, not rejections
+    trimmed: list[Rejection] = field(default_factory=list)
 
     def summary(self) -> str:
         text_only = self.answers["reject"] + self.answers["ignore"]
@@ -75,6 +78,8 @@ class AnnotationImportReport:
             + (f" for {', '.join(sorted(self.curators))}" if self.curators else "")
             + f", {self.spans_existing} already there"
         ]
+        if self.trimmed:
+            parts.append(f"{len(self.trimmed)} spans trimmed (white space at an edge)")
         if text_only:
             parts.append(
                 f"{self.answers['reject']} rejected and {self.answers['ignore']} ignored "
@@ -216,6 +221,7 @@ class _Written:
     answers: Counter[str] = field(default_factory=Counter)
     curators: set[str] = field(default_factory=set)
     rejected: list[Rejection] = field(default_factory=list)
+    trimmed: list[Rejection] = field(default_factory=list)
 
     def add_to(self, report: AnnotationImportReport) -> None:
         c = self.counts
@@ -228,6 +234,7 @@ class _Written:
         report.answers.update(self.answers)
         report.curators |= self.curators
         report.rejected += self.rejected
+        report.trimmed += self.trimmed
 
 
 @lru_cache(maxsize=4096)
@@ -372,6 +379,7 @@ def _write_batch(store: Store, batch: list[_Entry], mark_done: bool) -> _Written
             out.rejected += item.notes
             if item.answer != "accept":
                 continue
+            out.trimmed += item.trimmed
             out.curators.add(curator)
             added = existing = 0
             lost = len(item.problems)

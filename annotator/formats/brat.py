@@ -38,10 +38,10 @@ from annotator.formats.spans import (
     AnnotatedText,
     Item,
     Relation,
+    fit_span,
     kb_id_problem,
     relation_label_problem,
     relations_from_attrs,
-    span_problem,
 )
 
 _OFFSETS = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
@@ -152,12 +152,14 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
             expected = fields[2] if len(fields) > 2 else None
             if expected is not None and flat(text[start:end]) == flat(expected):
                 expected = None  # brat writes line breaks inside a span as spaces
-            reason = span_problem(text, start, end, label, expected)
-            if reason:
-                problem(number, f"{ident}: {reason}")
+            fit = fit_span(text, start, end, label, expected)
+            if isinstance(fit, str):
+                problem(number, f"{ident}: {fit}")
                 continue
+            if fit.trimmed:
+                item.trimmed.append(Rejection(name, number, f"{ident}: {fit.trimmed}"))
             index[ident] = len(item.spans)
-            item.spans.append(SpanDraft(start, end, label))
+            item.spans.append(SpanDraft(fit.start, fit.end, label))
         elif kind == "N":
             parts = fields[1].split() if len(fields) > 1 else []
             if len(parts) != 3:

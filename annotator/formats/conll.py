@@ -29,7 +29,7 @@ from pathlib import Path
 
 from annotator.core.model import SpanDraft
 from annotator.formats.records import Rejection, decode_text, first_line_title
-from annotator.formats.spans import AnnotatedText, Item, span_problem
+from annotator.formats.spans import AnnotatedText, Item, fit_span
 from annotator.formats.tokens import Tokens, tokenized
 
 DOCSTART = "-DOCSTART-"
@@ -178,10 +178,10 @@ class _Builder:
         text = "".join(parts)
         kept: list[SpanDraft] = []
         for s in spans:
-            reason = span_problem(text, s.start, s.end, s.label)
-            if reason:  # a label the project refuses (control characters)
-                problems.append(Rejection(self.name, self.first_line, reason))
-            else:
+            fit = fit_span(text, s.start, s.end, s.label)
+            if isinstance(fit, str):  # a label the project refuses (control characters)
+                problems.append(Rejection(self.name, self.first_line, fit))
+            else:  # tokens hold no white space: nothing to trim
                 kept.append(s)
         yield AnnotatedText(
             text=text,

@@ -36,9 +36,9 @@ from annotator.formats.spans import (
     AnnotatedText,
     Item,
     Relation,
+    fit_span,
     relation_label_problem,
     relations_from_attrs,
-    span_problem,
 )
 
 LAYOUTS = ("labels", "relations")
@@ -101,6 +101,18 @@ def record_to_annotated(obj: dict[str, Any], name: str, number: int) -> Iterator
     def problem(item: AnnotatedText, reason: str) -> None:
         item.problems.append(Rejection(name, number, reason))
 
+    def span(item: AnnotatedText, where: str, start: Any, end: Any, label: Any) -> bool:
+        """Add the span to the item (trimmed, with a notice), or its problem; whether
+        it was added."""
+        fit = fit_span(text, start, end, label)
+        if isinstance(fit, str):
+            problem(item, f"{where}: {fit}")
+            return False
+        if fit.trimmed:
+            item.trimmed.append(Rejection(name, number, f"{where}: {fit.trimmed}"))
+        item.spans.append(SpanDraft(fit.start, fit.end, label))
+        return True
+
     for key in ("label", "entities", "relations", "annotations"):
         value = obj.get(key)
         if value is not None and not isinstance(value, list):
@@ -118,12 +130,9 @@ def record_to_annotated(obj: dict[str, Any], name: str, number: int) -> Iterator
             if not isinstance(a, dict):
                 problem(item, f"annotation {n}: not an object")
                 continue
-            start, end, label = a.get("start_offset"), a.get("end_offset"), a.get("label")
-            reason = span_problem(text, start, end, label)
-            if reason:
-                problem(item, f"annotation {n}: {reason}")
-            else:
-                item.spans.append(SpanDraft(start, end, label))
+            span(
+                item, f"annotation {n}", a.get("start_offset"), a.get("end_offset"), a.get("label")
+            )
         yield from by_user.values() or [new()]
         return
 
@@ -136,29 +145,21 @@ def record_to_annotated(obj: dict[str, Any], name: str, number: int) -> Iterator
             if not isinstance(entry, list) or len(entry) != 3:
                 problem(item, f"label {n}: expected [start, end, LABEL], found {entry!r}")
                 continue
-            start, end, lab = entry
-            reason = span_problem(text, start, end, lab)
-            if reason:
-                problem(item, f"label {n}: {reason}")
-            else:
-                item.spans.append(SpanDraft(start, end, lab))
+            span(item, f"label {n}", *entry)
     ids: dict[Any, int] = {}
     for n, ent in enumerate(obj.get("entities") or [], start=1):
         if not isinstance(ent, dict):
             problem(item, f"entity {n}: not an object")
             continue
-        start, end, lab = ent.get("start_offset"), ent.get("end_offset"), ent.get("label")
         ident = ent.get("id", n)
-        reason = span_problem(text, start, end, lab)
-        if reason:
-            problem(item, f"entity {ident!r}: {reason}")
-            continue
         try:
-            ids[ident] = len(item.spans)
+            hash(ident)
         except TypeError:  # an id that is a list or an object
             problem(item, f"entity {n}: id {ident!r} is not a number or string")
             continue
-        item.spans.append(SpanDraft(start, end, lab))
+        if span(item, f"entity {ident!r}", ent.get("start_offset"), ent.get("end_offset"),
+                ent.get("label")):  # fmt: skip
+            ids[ident] = len(item.spans) - 1
     for n, rel in enumerate(obj.get("relations") or [], start=1):
         if not isinstance(rel, dict):
             problem(item, f"relation {n}: not an object")

@@ -49,11 +49,12 @@ from annotator.formats.records import (
 )
 from annotator.formats.spans import (
     AnnotatedText,
+    Fit,
     Item,
     Relation,
+    fit_span,
     relation_label_problem,
     relations_from_attrs,
-    span_problem,
 )
 
 CHUNK = 1 << 20  # characters read at a time from a task list
@@ -252,19 +253,20 @@ def task_to_annotated(task: Any, name: str, number: int) -> Iterator[Item]:
             if not labels:
                 item.problems.append(Rejection(name, number, f"{r_where}: no label"))
                 continue
-            reason = _labels_problem(text, start, end, labels, expected)
+            fits = _fit_labels(text, start, end, labels, expected)
             legacy = isinstance(start, int) and isinstance(end, int) and isinstance(expected, str)
-            if reason and legacy:
+            if isinstance(fits, str) and legacy:
                 converted = _from_utf16(offsets, start, end)
                 if converted and text[converted[0] : converted[1]] == expected:
-                    start, end = converted
-                    reason = _labels_problem(text, start, end, labels, expected)
-            if reason:
-                item.problems.append(Rejection(name, number, f"{r_where}: {reason}"))
+                    fits = _fit_labels(text, *converted, labels, expected)
+            if isinstance(fits, str):
+                item.problems.append(Rejection(name, number, f"{r_where}: {fits}"))
                 continue
-            for label in labels:
+            for label, fit in zip(labels, fits, strict=True):
+                if fit.trimmed:
+                    item.trimmed.append(Rejection(name, number, f"{r_where}: {fit.trimmed}"))
                 by_id.setdefault(str(result.get("id")), []).append(len(item.spans))
-                item.spans.append(SpanDraft(start, end, label))
+                item.spans.append(SpanDraft(fit.start, fit.end, label))
         for rel in relations:
             heads = by_id.get(str(rel.get("from_id")), [])
             children = by_id.get(str(rel.get("to_id")), [])
@@ -293,14 +295,17 @@ def task_to_annotated(task: Any, name: str, number: int) -> Iterator[Item]:
         yield item
 
 
-def _labels_problem(
+def _fit_labels(
     text: str, start: Any, end: Any, labels: list[Any], expected: Any
-) -> str | None:
+) -> list[Fit] | str:
+    """The span of each label of one region, or why the region cannot be kept."""
+    fits: list[Fit] = []
     for label in labels:
-        reason = span_problem(text, start, end, label, expected)
-        if reason:
-            return reason
-    return None
+        fit = fit_span(text, start, end, label, expected)
+        if isinstance(fit, str):
+            return fit
+        fits.append(fit)
+    return fits
 
 
 def _from_utf16(offsets: OffsetMap, start: int, end: int) -> tuple[int, int] | None:

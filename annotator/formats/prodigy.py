@@ -33,7 +33,7 @@ from typing import Any
 from annotator.core.model import SpanDraft
 from annotator.formats.jsonlines import read_objects, text_of, write_lines
 from annotator.formats.records import Rejection, first_line_title
-from annotator.formats.spans import AnnotatedText, Item, kb_id_problem, span_problem
+from annotator.formats.spans import AnnotatedText, Item, fit_span, kb_id_problem
 from annotator.formats.tokens import Tokens, tokenized
 
 ANSWERS = ("accept", "reject", "ignore")
@@ -137,9 +137,9 @@ def task_to_annotated(obj: dict[str, Any], name: str, number: int) -> Item:
                 )
                 continue
         label = sp.get("label")
-        problem = span_problem(text, start, end, label, sp.get("text"))
-        if problem:
-            item.problems.append(Rejection(name, number, where + problem))
+        fit = fit_span(text, start, end, label, sp.get("text"))
+        if isinstance(fit, str):
+            item.problems.append(Rejection(name, number, where + fit))
             continue
         kb_id = sp.get("kb_id") or None
         problem = kb_id_problem(kb_id)
@@ -148,7 +148,11 @@ def task_to_annotated(obj: dict[str, Any], name: str, number: int) -> Item:
             continue
         attrs = sp.get("attrs") if isinstance(sp.get("attrs"), dict) else {}
         layer = sp.get("layer") if sp.get("layer") in ("ents", "figures") else "ents"
-        item.spans.append(SpanDraft(start, end, label, layer=layer, kb_id=kb_id, attrs=attrs))
+        if fit.trimmed:
+            item.trimmed.append(Rejection(name, number, where + fit.trimmed))
+        item.spans.append(
+            SpanDraft(fit.start, fit.end, label, layer=layer, kb_id=kb_id, attrs=attrs)
+        )
     return item
 
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.records import Rejection
-from annotator.formats.spans import AnnotatedText, Item, kb_id_problem, span_problem
+from annotator.formats.spans import AnnotatedText, Item, fit_span, kb_id_problem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin, Span
@@ -391,6 +391,7 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
         seen: set[tuple[int, int, str, str]] = set()
         spans: list[SpanDraft] = []
         problems: list[Rejection] = []
+        trimmed: list[Rejection] = []
         ents = [e for e in doc.ents if (e.start_char, e.end_char) not in from_figures]
         groups: list[tuple[str, Iterable[Span]]] = [("ents", ents)]
         for key, group in doc.spans.items():
@@ -403,16 +404,18 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
                 seen.add(k)
                 attr_key = FIGURE_KEY if layer == "figures" else ENT_ATTRS_KEY
                 attrs = doc.user_data.get(("._.", attr_key, sp.start_char, sp.end_char))
-                reason = span_problem(
-                    doc.text, sp.start_char, sp.end_char, sp.label_
-                ) or kb_id_problem(sp.kb_id_)
-                if reason:
-                    problems.append(Rejection(name, number, f"doc {number}: {reason}"))
+                fit = fit_span(doc.text, sp.start_char, sp.end_char, sp.label_)
+                if not isinstance(fit, str):
+                    fit = kb_id_problem(sp.kb_id_) or fit
+                if isinstance(fit, str):
+                    problems.append(Rejection(name, number, f"doc {number}: {fit}"))
                     continue
+                if fit.trimmed:
+                    trimmed.append(Rejection(name, number, f"doc {number}: {fit.trimmed}"))
                 spans.append(
                     SpanDraft(
-                        sp.start_char,
-                        sp.end_char,
+                        fit.start,
+                        fit.end,
                         sp.label_,
                         layer=layer,
                         kb_id=sp.kb_id_ or None,
@@ -428,6 +431,7 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
             source=f"{name}:{number}",
             meta=_lists(dict(meta.get("meta") or {})),
             problems=problems,
+            trimmed=trimmed,
         )
 
 

@@ -4,7 +4,9 @@ Readers yield `AnnotatedText` (one record of another tool: a text, its spans, wh
 them) and `Rejection` (a record that cannot be used at all). A record whose text is good
 but some of whose spans are not keeps the good spans; the bad ones are listed in
 `problems` with the file and record, never shifted to fit. A record with problems is
-imported but not marked done for its curator: some of their work did not land. What a
+imported but not marked done for its curator: some of their work did not land. The one
+change made to a span is trimming white space at its edges (`fit_span`): listed in
+`trimmed`, reported as a notice, and the record still counts as finished. What a
 format holds that the project has no place for (brat's events, Label Studio's choices)
 is listed in `notes` instead: reported, and the record still counts as finished.
 
@@ -54,6 +56,7 @@ class AnnotatedText:
     doc_id: int | None = None  # set on export: the project's document id
     problems: list[Rejection] = field(default_factory=list)
     notes: list[Rejection] = field(default_factory=list)
+    trimmed: list[Rejection] = field(default_factory=list)  # notices, not problems
 
     def rejection(self, reason: str) -> Rejection:
         """A problem of this record, at the file and line it was read from."""
@@ -66,15 +69,27 @@ class AnnotatedText:
 Item = AnnotatedText | Rejection
 
 
-def span_problem(
-    text: str, start: Any, end: Any, label: Any, expected: str | None = None
-) -> str | None:
-    """Why a span cannot be kept as it is, or None when it can.
+@dataclass(frozen=True)
+class Fit:
+    """Where a span of a file lands in the project: its offsets with white space at the
+    edges trimmed, and a notice (`trimmed`) when that changed them."""
 
-    Spans are never moved to fit: a span with white space at an edge, outside the text,
-    or whose text differs from what the file says it covers is reported instead.
+    start: int
+    end: int
+    trimmed: str | None = None
+
+
+def fit_span(text: str, start: Any, end: Any, label: Any, expected: str | None = None) -> Fit | str:
+    """The span as the project keeps it, or why it cannot be kept.
+
+    Curators select text with the mouse and often take a space along; their intent is
+    the words, so white space at an edge is trimmed (the span then runs from its first to
+    its last non-space character, as agreement counts it: `str.isspace` both times) and
+    the notice says so. A span outside the text, of white space only, or whose text
+    differs from what the file says it covers (`expected`, compared with the span as the
+    file gives it) is never moved to fit: the reason is returned instead.
     """
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+    if any(isinstance(x, bool) or not isinstance(x, int) for x in (start, end)):
         return f"offsets {start!r}-{end!r} are not whole numbers"
     if not isinstance(label, str) or not label:
         return f"span {start}-{end} has no label"
@@ -86,12 +101,19 @@ def span_problem(
     covered = text[start:end]
     if expected is not None and covered != expected:
         return f"span {start}-{end} {label} covers {covered!r}, but the file says {expected!r}"
-    if covered != covered.strip():
-        return (
-            f"span {start}-{end} {label} {covered!r} has white space at an edge; "
-            "fix the offsets in the file"
-        )
-    return None
+    words = covered.strip()
+    if not words:
+        return f"span {start}-{end} {label} {covered!r} is only white space"
+    if words == covered:
+        return Fit(start, end)
+    first = start + covered.index(words)
+    last = first + len(words)
+    return Fit(
+        first,
+        last,
+        f"span {start}-{end} {label} {covered!r} trimmed to {first}-{last} "
+        "(white space at an edge)",
+    )
 
 
 def kb_id_problem(kb_id: Any) -> str | None:

@@ -269,7 +269,8 @@ def _corpus(
     doc, rater, label = doc[idx], rater[idx], label[idx]
     tok_first, tok_last = tok_first[idx], tok_last[idx]
     # white space at an edge is trimmed: the span runs from its first to its last
-    # non-space character, which are those of the first and last token it touches
+    # non-space character, which are those of the first and last token it touches (as
+    # the importer's fit_span trims, one string at a time; a test checks they agree)
     start = np.maximum(g_start[idx], g_starts[tok_first]) - base[doc]
     end = np.minimum(g_end[idx], g_ends[tok_last - 1]) - base[doc]
     codes, categories = _token_codes(
