@@ -358,6 +358,11 @@ def test_malformed_search_shows_inline_error(qtbot, window: MainWindow) -> None:
     assert w.doc_list.search_error.isVisibleTo(w)
     assert "Search not understood" in w.doc_list.search_error.text()
     assert w.doc_list.model.rowCount() == 6  # the list stays as it was
+    # the message quotes the query's words: as text, never as markup
+    w.doc_list.search_box.setText('fts:"<h1>BIG</h1>": x')
+    qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
+    assert w.doc_list.search_error.textFormat() == Qt.TextFormat.PlainText
+    assert "no such column: <h1>BIG</h1>" in w.doc_list.search_error.text()
     w.doc_list.search_box.setText('US-China $50 5% * OR "unterminated')
     qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
     assert not w.doc_list.search_error.isVisibleTo(w)
