@@ -41,6 +41,41 @@ LAZY_COMMANDS: dict[str, str] = {
 EXIT_REJECTED = 3
 
 
+class Text(click.types.StringParamType):
+    """Free text from the command line (a name, a curator, a label). A byte that is not
+    UTF-8 in an argument reaches Python as a surrogate escape ("\\udcff"), which the
+    project, all UTF-8, cannot store: one error line instead of a traceback. Paths are
+    click.Path and keep such bytes, as file names may."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        value = super().convert(value, param, ctx)
+        bad = next((i for i, c in enumerate(value) if "\ud800" <= c <= "\udfff"), None)
+        if bad is None:
+            return value
+        c = value[bad]
+        byte = f"byte 0x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else "a surrogate"
+        name = param.get_error_hint(ctx).strip("'") if param and ctx else "argument"
+        raise click.ClickException(
+            f"{name} {value!r} is not valid UTF-8 text ({byte} at position {bad}); "
+            "check the terminal's encoding"
+        )
+
+
+TEXT = Text()
+
+
+def _text_params(command: click.Command) -> click.Command:
+    """Every plain-string parameter of `command` (and of its subcommands) as TEXT: the
+    check is made once here, for every command, old and new."""
+    for param in command.params:
+        if type(param.type) is click.types.StringParamType:
+            param.type = TEXT
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _text_params(sub)
+    return command
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self._available()])
@@ -58,8 +93,9 @@ class LazyGroup(click.Group):
             module, attr = LAZY_COMMANDS[cmd_name].split(":")
             command = getattr(importlib.import_module(module), attr)
             assert isinstance(command, click.Command)
-            return command
-        return super().get_command(ctx, cmd_name)
+            return _text_params(command)
+        command = super().get_command(ctx, cmd_name)
+        return None if command is None else _text_params(command)
 
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -115,3 +116,71 @@ def test_import_warns_about_a_text_too_long_to_parse_whole(db_path: Path, tmp_pa
         "suggest will parse it in pieces"
     ]
     assert result.stdout.strip() == "imported 2, duplicates 0, rejected 0"
+
+
+def test_text_from_the_command_line_that_is_not_utf8_is_one_error_line(
+    db_path: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """A byte that is not UTF-8 in an argument (`kb add $'X\\xff'`) reaches Python as a
+    surrogate escape, which the project cannot store: one error line naming the
+    parameter, exit 1, nothing written. A file name with such a byte is still a file."""
+    assert _run("import", str(seeds_dir), "--db", str(db_path)).exit_code == 0
+    other = tmp_path / "other.db"
+    assert _run("import", str(seeds_dir), "--db", str(other)).exit_code == 0
+    bad = "X\udcff"  # what Python makes of the bytes b"X\xff" in sys.argv
+    db = ["--db", str(db_path)]
+    shown = "'X\\udcff'"
+    cases = [  # the command, and what the error names: the parameter, its value, the place
+        (["kb", "add", bad, "--type", "GPE"], f"NAME {shown}", 1),
+        (["kb", "add", "Ok", "--type", "GPE", "--alias", bad], f"--alias {shown}", 1),
+        (["kb", "add", "Ok", "--type", "GPE", "--description", bad], f"--description {shown}", 1),
+        (["kb", "add", "Ok", "--type", bad], f"--type {shown}", 1),
+        (["import", str(seeds_dir), "--annotator", bad], f"--annotator {shown}", 1),
+        (["accept", "--annotator", bad], f"--annotator {shown}", 1),
+        (["merge", str(other), "--rename", f"alice={bad}"], "--rename 'alice=X\\udcff'", 7),
+        (["list", "--search", bad], f"--search {shown}", 1),
+    ]
+    before = _snapshot(db_path)
+    for args, named, position in cases:
+        result = CliRunner().invoke(main, [*args, *db])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args,
+            result.exception,
+        )
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.splitlines() == [
+            f"Error: {named} is not valid UTF-8 text (byte 0xff at position {position}); "
+            "check the terminal's encoding"
+        ], args
+    assert _snapshot(db_path) == before
+    # every command's plain-string parameters get the check; paths stay paths (a file
+    # name may hold such a byte)
+    import click
+
+    from annotator.cli import TEXT
+
+    def params(command: click.Command) -> Iterator[click.Parameter]:
+        ctx = click.Context(command)
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None
+                yield from params(sub)
+        else:
+            yield from command.params
+
+    kinds = {type(p.type).__name__ for p in params(main) if p.type is not TEXT}
+    assert "StringParamType" not in kinds and "Path" in kinds
+
+
+def _snapshot(path: Path) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return [
+            (t, conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("documents", "annotations", "status", "entities", "aliases", "events")
+        ]
+    finally:
+        conn.close()

@@ -86,3 +86,32 @@ def test_csv_cells_that_spreadsheets_would_run_are_neutralised() -> None:
         " -1",
     ]
     assert safe_record({"title": "=1+1", "value": "-2"}) == {"title": "'=1+1", "value": "-2"}
+
+
+def test_figures_and_facts_csv_neutralise_formula_cells_end_to_end(
+    store: Store, tmp_path: Path
+) -> None:
+    """Through the commands: a source, metric, subject and sentence that begin with "="
+    are written with a leading apostrophe, so a spreadsheet shows them, never runs them."""
+    text = "=HYPERLINK(1) Trade between Kazakhstan and Korea reached $6.1 billion in 2022."
+    (doc,) = store.add_documents([NewDocument(text, "=title", "2023-06-01", "=src.txt", {})])
+    s = text.index("$6.1 billion")
+    attrs = {
+        "kind": "money", "value": 6.1e9, "unit": "USD", "metric": "=metric",
+        "period": "2022", "subjects": ["=Kazakhstan"],
+    }  # fmt: skip
+    store.add_annotation(doc, "al", "figures", s, s + 12, "money", "manual", attrs=attrs)
+    store.set_status(doc, "al", "done")
+    db = ["--db", str(store.path), "--source", "al", "--format", "csv"]
+    seen: dict[str, dict[str, str]] = {}
+    for command in ("figures", "facts"):
+        result = CliRunner().invoke(main, [command, *db])
+        assert result.exit_code == 0, result.output
+        (row,) = csv.DictReader(result.stdout.splitlines())
+        seen[command] = row
+        cells = [v for v in row.values() if v]
+        assert not [v for v in cells if v.startswith(("=", "+", "@"))], (command, row)
+        assert row["source"] == "'=src.txt" and row["value"] == "6100000000.0"
+    assert seen["figures"]["metric"] == "'=metric"
+    assert seen["figures"]["subjects"] == "'=Kazakhstan"
+    assert seen["facts"]["sentence"].startswith("'=HYPERLINK(1) Trade")

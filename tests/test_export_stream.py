@@ -205,6 +205,34 @@ def test_an_export_never_replaces_the_project(project: Store, tmp_path: Path) ->
     assert project.count_documents() == 120
 
 
+def test_kb_export_and_the_agreement_report_never_replace_the_project(tmp_path: Path) -> None:
+    """The other commands that write a file refuse the project (and its -wal/-shm) as
+    their output, as `export` does, even with --force and a project named like a report."""
+    db = tmp_path / "project.html"
+    with Store(db) as store:
+        text = "Samsung and Hyundai met in Seoul on Monday."
+        (doc,) = store.add_documents([NewDocument(text, "t", None, "a.txt", {})])
+        for who, label in (("al", "ORG"), ("bo", "GPE")):
+            store.add_annotation(doc, who, "ents", 0, 7, label, "manual")
+            store.set_status(doc, who, "done")
+    before = db.read_bytes()
+    runner = CliRunner()
+    for target in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        for args in (
+            ["kb", "export", str(target), "--force"],
+            ["agreement", "--report", str(target), "--force"],
+        ):
+            result = runner.invoke(main, [*args, "--db", str(db)])
+            assert result.exit_code == 1, (args, result.output)
+            assert result.stderr == (
+                f"Error: {target}: is an annotator project file (or its -wal/-shm); an export "
+                "never replaces a project: choose another output name\n"
+            ), args
+    assert db.read_bytes() == before
+    with Store(db) as store:
+        assert store.count_documents() == 1
+
+
 def test_an_interrupted_export_leaves_the_old_output(
     project: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -358,6 +358,11 @@ def test_malformed_search_shows_inline_error(qtbot, window: MainWindow) -> None:
     assert w.doc_list.search_error.isVisibleTo(w)
     assert "Search not understood" in w.doc_list.search_error.text()
     assert w.doc_list.model.rowCount() == 6  # the list stays as it was
+    # the message quotes the query's words: as text, never as markup
+    w.doc_list.search_box.setText('fts:"<h1>BIG</h1>": x')
+    qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
+    assert w.doc_list.search_error.textFormat() == Qt.TextFormat.PlainText
+    assert "no such column: <h1>BIG</h1>" in w.doc_list.search_error.text()
     w.doc_list.search_box.setText('US-China $50 5% * OR "unterminated')
     qtbot.keyClick(w.doc_list.search_box, Qt.Key.Key_Return)
     assert not w.doc_list.search_error.isVisibleTo(w)
@@ -452,6 +457,36 @@ def test_label_override_beside_project(tmp_path: Path) -> None:
     assert scheme.color("ents", "PERSON") != "#000000"
     assert scheme.get("ents", "PRODUCT_LINE").color == "#123456"
     assert scheme.get("ents", "UNKNOWN").color.startswith("#")
+
+
+def test_a_label_the_store_would_refuse_is_left_out_of_the_override(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The override's labels pass the store's own rule (`label_problem`): a bad one is
+    named with the file, the window says so when it opens, and the good ones are used."""
+    from annotator.gui.labels import LabelScheme
+
+    project = tmp_path / "news.db"
+    override = tmp_path / "news.labels.json"
+    override.write_text(
+        '{"ents": [{"label": "ORG", "color": "#000000"}, {"label": "BAD\\tLABEL"},'
+        ' {"label": " PADDED"}, {"label": "PRODUCT_LINE", "color": "#123456"}]}'
+    )
+    scheme = LabelScheme.load(project)
+    labels = [d.label for d in scheme.labels("ents")]
+    assert "BAD\tLABEL" not in labels and " PADDED" not in labels
+    assert scheme.color("ents", "ORG") == "#000000" and "PRODUCT_LINE" in labels
+    assert scheme.problems == [
+        f"{override}: ents entry 2: label 'BAD\\tLABEL' holds a tab, line break or "
+        "control character; left out",
+        f"{override}: ents entry 3: label ' PADDED' has white space at an edge; left out",
+    ]
+    with Store(project) as store:
+        store.add_documents([NewDocument("Samsung met.", "t", None, "a.txt", {})])
+    w = MainWindow(project, annotator="alice")
+    qtbot.addWidget(w)
+    message = w.statusBar().currentMessage()
+    assert message.startswith(f"Label scheme: {override}: ents entry 2: label 'BAD")
+    assert message.endswith("(and 1 more)")
+    w.close()
 
 
 def test_document_list_is_lazy(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -255,6 +255,29 @@ def test_find_enter_on_a_span_makes_it_current_and_f3_repeats(qtbot, window, pro
     assert w.article.selected_span() == first
 
 
+def test_the_find_bar_shows_a_spans_label_and_text_as_text(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A span whose text and label look like HTML: the hint says them as they are."""
+    text = "Before <h1>BIG</h1> after."
+    path = tmp_path / "markup.db"
+    with Store(path) as store:
+        (doc,) = store.add_documents([NewDocument(text, "Markup", None, "m.txt", {})])
+        store.replace_suggestions(
+            doc, "t", "1", [_span(text, "<h1>BIG</h1>", "ents", "<i>ORG</i>")]
+        )
+    w = MainWindow(path, annotator="alice")
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    w.article.setFocus()
+    key(qtbot, Qt.Key.Key_Slash)
+    typed(qtbot, "<h1")
+    hint = w.article_pane.find_bar.hint
+    assert hint.textFormat() == Qt.TextFormat.PlainText
+    assert hint.text() == "Enter: go to <i>ORG</i> “<h1>BIG</h1>” · ↓↑ · Esc"
+    w.close()
+
+
 # -- boundary steps, labels, advance after a fix -----------------------------------------
 
 

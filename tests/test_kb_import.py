@@ -402,3 +402,63 @@ def test_the_window_makes_its_project_with_the_starter_kb(
     with Store(db) as store:
         assert entity_by_key(store, "iso3166:KR") is not None
         assert store.count_documents() == 0  # the window imports them
+
+
+def test_a_lone_surrogate_is_one_bad_row_in_every_kb_format(
+    db_path: Path, store: Store, tmp_path: Path
+) -> None:
+    """A \\ud800 escape in a JSON field (or the UTF-8 bytes of a surrogate in CSV) is
+    reported as FILE:LINE and the import goes on: SQLite cannot store such a string."""
+    jsonl = tmp_path / "kb.jsonl"
+    jsonl.write_text(
+        "\n".join(
+            [
+                '{"name": "Bad\\ud800name"}',
+                '{"name": "Seoul", "type": "G\\ud800PE"}',
+                '{"name": "Busan", "description": "port \\udfff city"}',
+                '{"name": "Daegu", "aliases": ["ok", "D\\ud800"]}',
+                '{"name": "Ulsan", "demonyms": ["\\ud83d"]}',
+                '{"name": "Jeju", "key": "k\\ud800"}',
+                '{"name": "Gwangju", "external_ids": {"geo": "G\\ud800"}}',
+                '{"name": "Suwon", "type": "GPE"}',
+                '{"name": "Emoji \\ud83d\\ude00", "type": "GPE"}',  # a valid pair: kept
+            ]
+        )
+        + "\n",
+        "utf-8",
+    )
+    report = import_kb(store, jsonl)
+    problems = [str(p) for p in report.problems]
+    assert len(problems) == 7, problems
+    assert [p.split(":")[1] for p in problems] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert all("lone surrogate" in p for p in problems), problems
+    assert problems[2].startswith("kb.jsonl:3: description (\\udfff at 5) holds a lone")
+    assert sorted(e.name for e in entities(store)) == ["Emoji 😀", "Suwon"]
+
+    dump = tmp_path / "dump.json"
+    dump.write_text(
+        "[\n"
+        + json.dumps(_wikidata_item("Q2001", "Ada\ud800"), ensure_ascii=True)
+        + ",\n"
+        + json.dumps(_wikidata_item("Q2002", "Grace", descriptions={"en": {"value": "\udc00"}}))
+        + ",\n"
+        + json.dumps(_wikidata_item("Q2003", "Alan"))
+        + "\n]\n",
+        "utf-8",
+    )
+    report = import_kb(store, dump)
+    assert [str(p).split(":")[1] for p in report.problems] == ["2", "3"]
+    assert report.added == 1 and entity_by_key(store, "wikidata:Q2003") is not None
+
+    table = tmp_path / "kb.csv"
+    table.write_bytes(b"name,type\nBad\xed\xa0\x80,GPE\nIncheon,GPE\n")  # a surrogate in UTF-8
+    report = import_kb(store, table)
+    assert [str(p) for p in report.problems] == [
+        "kb.csv:2: not valid UTF-8; save the file as UTF-8"
+    ]
+    assert report.added == 1
+
+    # the command line says the same, one line a row, and exits as for any bad row
+    result = _cli("kb", "import", str(jsonl), "--db", str(db_path))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.output.count("lone surrogate") == 7

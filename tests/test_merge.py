@@ -239,6 +239,37 @@ def test_bad_rows_of_a_source_are_listed_and_the_rest_merged(tmp_path: Path, cur
     assert any("does not fit its document" in p for p in report.problems)
 
 
+def test_a_document_whose_annotations_did_not_land_is_not_merged_as_done(
+    tmp_path: Path, curators: dict
+) -> None:
+    """bob marked document 2 done, but one of his annotations on it is a bad row: he is
+    not marked done there (his work did not all land), and the report says so. His
+    document 1, whose rows are all good, stays done; merging again changes nothing."""
+    conn = sqlite3.connect(curators["bob"])
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(
+        'INSERT INTO annotations (doc_id, annotator, layer, start, "end", label, origin) '
+        "VALUES (2, 'bob', 'ents', 0, 3, 'BAD\tLABEL', 'manual')"
+    )
+    conn.commit()
+    conn.close()
+    lead = tmp_path / "lead.db"
+    with Store(lead) as s:
+        (report,) = merge_projects(s, [curators["bob"]])
+        assert [a.label for a in s.annotations(2, "bob")] == ["GPE"]  # the good one landed
+        assert s.status(2, "bob") == "in_progress"
+        assert s.status(1, "bob") == "done"
+    assert report.problems[0].startswith("bob.db: annotations row ")
+    assert report.problems[1:] == [
+        "bob.db: status row 2/bob: not marked done for bob here: 1 of their annotations "
+        "on that document could not be merged"
+    ]
+    with Store(lead) as s:
+        (again,) = merge_projects(s, [curators["bob"]])
+        assert s.status(2, "bob") == "in_progress"
+    assert again.curators["bob"].same == 2 and not again.refused
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [

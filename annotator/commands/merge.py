@@ -37,8 +37,9 @@ def merge(others: tuple[str, ...], db: str, renames: tuple[str, ...], dry_run: b
     changes nothing), newer work of the same curator on a document replaces their
     older work, and a curator whose work here differs (two people under one name) is
     reported and not merged at all unless renamed with --rename OLD=NEW. The
-    adjudicated gold (@gold) follows the same rules. Exits 3 when a curator was not
-    merged or rows of a file could not be used (listed on stderr).
+    adjudicated gold (@gold) follows the same rules. A document is not marked done for a
+    curator some of whose annotations on it were bad rows (left in progress). Exits 3
+    when a curator was not merged or rows of a file could not be used (listed on stderr).
     """
     from annotator.core.merge import merge_projects, parse_renames
 

@@ -354,15 +354,25 @@ class _State:
     status: tuple[str, str] | None = None  # status, updated
     rejections: list[tuple[str, str]] = field(default_factory=list)  # key, created
     events: list[Event] = field(default_factory=list)
+    dropped: int = 0  # annotations of the file left out as bad rows
 
     @property
     def empty(self) -> bool:
         return not (self.annotations or self.status or self.rejections or self.events)
 
+    @property
+    def landed_status(self) -> tuple[str, str] | None:
+        """The status as merged: never done when some of the annotations did not land
+        (the curator's work here is not what they finished)."""
+        if self.status is not None and self.status[0] == "done" and self.dropped:
+            return ("in_progress", self.status[1])
+        return self.status
+
     def signature(self) -> tuple[Any, ...]:
+        status = self.landed_status
         return (
             sorted((a[1], a[2], a[3], a[4], a[5] or "", a[6]) for a in self.annotations),
-            self.status[0] if self.status else "open",
+            status[0] if status else "open",
             sorted(k for k, _ in self.rejections),
         )
 
@@ -374,6 +384,7 @@ def _read_states(
     and each curator's events that name no document."""
     states: dict[Pair, _State] = defaultdict(_State)
     loose: dict[str, list[Event]] = defaultdict(list)
+    dropped: dict[Pair, int] = defaultdict(int)
     for row in src.rows(
         'SELECT id, doc_id, annotator, layer, start, "end", label, kb_id, attrs, origin, '
         "source_key, created, updated FROM annotations ORDER BY id"
@@ -382,6 +393,8 @@ def _read_states(
         reason = _annotation_problem(row, texts)
         if reason:
             src.problem("annotations", ann_id, reason)
+            if isinstance(who, str):
+                dropped[(who, doc_id)] += 1
             continue
         states[(who, doc_id)].annotations.append(
             (ann_id, layer, start, end, label, kb_id, attrs, origin, skey, cr, up)
@@ -411,6 +424,9 @@ def _read_states(
         elif doc_id in doc_map:
             states[(who, doc_id)].events.append((ts, action, payload))
         # events of documents the file no longer holds stay in that file
+    for pair, count in dropped.items():
+        if pair in states:
+            states[pair].dropped = count
     return states, loose
 
 
@@ -524,12 +540,20 @@ def _merge_curators(
             elif verdict == "older":
                 merge.older += 1
             else:
+                theirs = states[pair]
+                if theirs.landed_status != theirs.status:
+                    src.problem(
+                        "status",
+                        f"{pair[1]}/{who}",
+                        f"not marked done for {merge.merged_as} here: {theirs.dropped} of "
+                        "their annotations on that document could not be merged",
+                    )
                 _write_state(
                     store,
                     src,
                     report,
                     merge,
-                    states[pair],
+                    theirs,
                     ours[target[pair]],
                     target[pair],
                     key_map,
@@ -584,12 +608,13 @@ def _write_state(
         "INSERT OR IGNORE INTO rejections (doc_id, annotator, key, created) VALUES (?, ?, ?, ?)",
         [(doc_id, who, key, created) for key, created in theirs.rejections],
     )
-    if theirs.status is not None:
+    status = theirs.landed_status
+    if status is not None:
         c.execute(
             "INSERT INTO status (doc_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc_id, annotator) DO UPDATE SET status = excluded.status, "
             "updated = excluded.updated",
-            (doc_id, who, *theirs.status),
+            (doc_id, who, *status),
         )
     elif verdict == "update":
         c.execute("DELETE FROM status WHERE annotator = ? AND doc_id = ?", (who, doc_id))

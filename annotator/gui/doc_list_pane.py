@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QTableView, QVBoxL
 
 from annotator.core.curation import DocState
 from annotator.gui.doc_list import DocumentListModel
+from annotator.gui.plain import plain_label
 from annotator.gui.search_box import SearchBox
 from annotator.gui.session import CurationSession
 from annotator.gui.tables import select_row, setup_table
@@ -35,7 +36,7 @@ class DocumentListPane(QWidget):
         )
         self.search_box.returnPressed.connect(self.apply_filter)
         self.search_box.textChanged.connect(self._search_text_changed)
-        self.search_error = QLabel(objectName="searchError")
+        self.search_error = plain_label(QLabel(objectName="searchError"))  # quotes the query
         self.search_error.setWordWrap(True)
         self.search_error.hide()
         self.status_filter = QComboBox()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 from annotator.core.curation import SpanItem
 from annotator.core.textfind import find_matches, match_from
 from annotator.gui.article_view import ArticleView
+from annotator.gui.plain import plain_label
 from annotator.gui.session import CurationSession
 
 # Keys the find field keeps for itself although the window has shortcuts on them.
@@ -64,7 +65,7 @@ class FindBar(QWidget):
         self.field.setMaximumWidth(240)
         self.count = QLabel(objectName="hint")
         self.count.setMinimumWidth(64)
-        self.hint = QLabel(objectName="hint")
+        self.hint = plain_label(QLabel(objectName="hint"))  # it quotes a span's label and text
         self.hint.setMinimumWidth(200)
         hint = self.hint
         layout = QHBoxLayout(self)

@@ -5,6 +5,11 @@ The default ships in `resources/labels.json`. A project overrides it with
 listed there replace the default's of the same layer and name, new ones are added.
 Labels found in the data but in no scheme get a stable colour of their own.
 
+A label the store would refuse (`model.label_problem`: a tab, line break or control
+character, white space at an edge) is left out of the scheme and named in
+`LabelScheme.problems` with the file and entry, so the window never offers it; the
+other labels of the file are used.
+
 Every label has a key: 1-9 is the first bank, Alt+1 to Alt+9 the second. A label the
 scheme gives no key gets the first free one, in the scheme's order; past eighteen labels
 in a layer the label picker (L, then type the label's first letters) reaches the rest.
@@ -19,6 +24,8 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from annotator.core.model import label_problem
 
 DEFAULT_PATH = Path(str(importlib.resources.files("annotator.resources") / "labels.json"))
 LAYER_NAMES = {"ents": "Entities", "figures": "Figures"}
@@ -58,7 +65,9 @@ def _fallback_color(label: str) -> str:
     return f"#{int(r * 255):02X}{int(g * 255):02X}{int(b * 255):02X}"
 
 
-def _read(path: Path) -> dict[str, list[LabelDef]]:
+def _read(path: Path, problems: list[str]) -> dict[str, list[LabelDef]]:
+    """The file's labels by layer; each entry the store would refuse is left out and
+    named in `problems`."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -70,6 +79,10 @@ def _read(path: Path) -> dict[str, list[LabelDef]]:
         for n, e in enumerate(entries, 1):
             if not isinstance(e, dict) or not e.get("label"):
                 raise LabelSchemeError(f"{path}: {layer} entry {n} needs a 'label'")
+            problem = label_problem(str(e["label"]))
+            if problem:
+                problems.append(f"{path}: {layer} entry {n}: {problem}; left out")
+                continue
             defs.append(
                 LabelDef(
                     layer,
@@ -89,23 +102,29 @@ class LabelScheme:
         layers: dict[str, list[LabelDef]],
         source: str = "",
         first: dict[str, set[str]] | None = None,
+        problems: list[str] | None = None,
     ) -> None:
-        """`first`: per layer, the labels whose keys win over others' (the project's)."""
+        """`first`: per layer, the labels whose keys win over others' (the project's);
+        `problems`: the entries of the files left out, one line each."""
         self.layers = {
             layer: _with_keys(list(layers.get(layer, [])), (first or {}).get(layer, set()))
             for layer in ("ents", "figures")
         }
         self.source = source
+        self.problems = list(problems or [])
 
     @classmethod
     def load(cls, project: str | Path | None = None) -> LabelScheme:
         """The shipped scheme, with the project's override merged in when there is one."""
-        layers = _read(DEFAULT_PATH) if DEFAULT_PATH.exists() else {"ents": [], "figures": []}
+        problems: list[str] = []
+        layers = (
+            _read(DEFAULT_PATH, problems) if DEFAULT_PATH.exists() else {"ents": [], "figures": []}
+        )
         source = str(DEFAULT_PATH)
         override = override_path(project) if project else None
         first: dict[str, set[str]] = {}
         if override is not None and override.exists():
-            extra = _read(override)
+            extra = _read(override, problems)
             for layer, defs in extra.items():
                 by_label = {d.label: d for d in layers.get(layer, [])}
                 for d in defs:
@@ -113,7 +132,7 @@ class LabelScheme:
                 layers[layer] = list(by_label.values())
                 first[layer] = {d.label for d in defs if d.key}
             source = str(override)
-        return cls(layers, source, first)
+        return cls(layers, source, first, problems)
 
     def get(self, layer: str, label: str) -> LabelDef:
         for d in self.layers.get(layer, []):

@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         self.article.setFocus(Qt.FocusReason.OtherFocusReason)
         if scheme_error:
             self.statusBar().showMessage(f"Label scheme override not used: {scheme_error}", 15000)
+        elif self.scheme.problems:
+            more = len(self.scheme.problems) - 1
+            also = f" (and {more} more)" if more else ""
+            self.statusBar().showMessage(f"Label scheme: {self.scheme.problems[0]}{also}", 15000)
 
     @property
     def annotator(self) -> str:

@@ -36,7 +36,14 @@ from typing import IO, Any
 
 from annotator.core.kb.entities import entity_key, external_id_problem, type_problem
 from annotator.formats.csvsafe import FORMULA_START
-from annotator.formats.records import SNIFF, Rejection, check_head, decode_error
+from annotator.formats.records import (
+    SNIFF,
+    Rejection,
+    check_head,
+    decode_error,
+    lone_surrogate,
+    surrogate_rejection,
+)
 
 FORMATS = ("jsonl", "csv", "wikidata")
 FIELDS = ("key", "name", "type", "description", "external_ids", "aliases", "demonyms")
@@ -156,6 +163,10 @@ def build_record(name: str, line: int, fields: dict[str, Any]) -> EntityRecord |
     def bad(reason: str) -> Rejection:
         return Rejection(name, line, reason)
 
+    # A \ud800 escape in JSON decodes to half a UTF-16 pair, which SQLite cannot store.
+    where = lone_surrogate({k: v for k, v in fields.items() if k in FIELDS})
+    if where:
+        return surrogate_rejection(name, line, where)
     entity_name = fields.get("name")
     if not isinstance(entity_name, str) or not entity_name.strip():
         return bad("missing name" if not entity_name else "the name must be a non-empty string")
