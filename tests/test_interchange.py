@@ -374,6 +374,39 @@ def test_broken_links_in_a_folder_are_reported(tmp_path: Path) -> None:
     assert result.stdout == "imported 1, duplicates 0, rejected 1\n"
 
 
+def test_file_names_that_are_not_utf8_are_imported_and_shown_escaped(tmp_path: Path) -> None:
+    """A file name in Latin-1 ("café" as the byte 0xE9) reaches Python with surrogate
+    escapes, which SQLite cannot store: the import goes on, the name shown escaped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    with open(raw + b"/caf\xe9.txt", "w", encoding="utf-8") as f:
+        f.write("A good article about Astana.")
+    with open(raw + b"/doccano-\xe9.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"text": "Bob met Alice.", "label": [[0, 3, "PERSON"]]}) + "\n")
+    with open(raw + b"/kb-\xe9.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"name": "Bob Smith", "type": "PERSON"}) + "\n")
+    db = tmp_path / "p.db"
+    result = CliRunner().invoke(
+        main, ["import", "--db", str(db), os.fsdecode(raw + b"/caf\xe9.txt")]
+    )
+    assert result.exit_code == 0, result.output
+    doccano = os.fsdecode(raw + b"/doccano-\xe9.jsonl")
+    result = CliRunner().invoke(main, ["import", "--db", str(db), doccano, "--annotator", "ann"])
+    assert result.exit_code == 0, result.output
+    kb = os.fsdecode(raw + b"/kb-\xe9.jsonl")
+    result = CliRunner().invoke(main, ["kb", "import", "--db", str(db), kb])
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        sources = [r[0] for r in store.conn.execute("SELECT source FROM documents ORDER BY id")]
+        files = [
+            json.loads(r[0])["file"]
+            for r in store.conn.execute("SELECT payload FROM events WHERE action = 'kb_import'")
+        ]
+    assert sources[0] == "caf\\xe9.txt" and sources[1].startswith("doccano-\\xe9.jsonl")
+    assert files[-1] == "kb-\\xe9.jsonl"
+
+
 def test_malformed_conll_line_is_reported_not_dropped(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "x.conll"
     path.write_text(

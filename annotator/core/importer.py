@@ -11,6 +11,7 @@ from pathlib import Path
 from annotator.core.pieces import SPACY_MAX_LENGTH as LONG_TEXT
 from annotator.core.store import NewDocument, Store
 from annotator.formats.plain import Item, Record, Rejection, read_csv, read_jsonl, read_txt
+from annotator.formats.records import file_name
 
 BATCH = 2000
 EXTENSIONS = (".txt", ".jsonl", ".csv")
@@ -48,7 +49,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
             yield missing(path)
         elif path.suffix.lower() not in EXTENSIONS:
             yield Rejection(
-                path.name,
+                file_name(path),
                 0,
                 f"unsupported file type {path.suffix or '(none)'!r}; "
                 f"expected {', '.join(EXTENSIONS)}",
@@ -77,7 +78,7 @@ def read_items(path: Path, text_column: str = "text") -> Iterator[Item]:
     try:
         yield from readers[path.suffix.lower()](path)
     except OSError as exc:
-        yield Rejection(path.name, 0, f"cannot read: {exc.strerror or exc}")
+        yield Rejection(file_name(path), 0, f"cannot read: {exc.strerror or exc}")
 
 
 def import_paths(

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import LAYERS, label_problem
+from annotator.core.model import LAYERS, label_problem, storable_name
 from annotator.core.store import INDEX_NEW_DOCUMENTS, InvalidSpan, Store
 from annotator.formats.records import Rejection
 from annotator.formats.spans import AnnotatedText, Item, attach_relations
@@ -328,7 +328,7 @@ def _write_batch(store: Store, batch: list[_Entry], mark_done: bool) -> _Written
         fresh: dict[str, tuple[Any, ...]] = {}
         for item, _, h, meta in records:
             if h not in ids and h not in fresh:
-                fresh[h] = (item.text, item.title, item.date, item.source, meta, h)
+                fresh[h] = (item.text, item.title, item.date, storable_name(item.source), meta, h)
         if fresh:
             before = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
             conn.executemany(

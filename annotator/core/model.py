@@ -147,3 +147,19 @@ def default_annotator() -> str:
         return getpass.getuser() or "curator"
     except (KeyError, OSError):
         return "curator"
+
+
+def storable_name(name: str) -> str:
+    """A file name as text SQLite can store. A name that is not valid UTF-8 reaches
+    Python with surrogate escapes ("caf\\udce9.txt"); its bytes are shown escaped
+    instead ("caf\\xe9.txt"), so the import goes on and the name still tells the file."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape" if _escapes_only(name) else "backslashreplace")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
+
+def _escapes_only(name: str) -> bool:
+    return all(not "\ud800" <= c <= "\udfff" or "\udc80" <= c <= "\udcff" for c in name)

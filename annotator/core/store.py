@@ -29,6 +29,7 @@ from annotator.core.model import (
     Entity,
     Suggestion,
     label_problem,
+    storable_name,
 )
 from annotator.core.projectfile import check_schema, check_version, harden
 from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -286,7 +287,8 @@ class Store:
         Returns the ids of the new ones. One transaction: all or none of the batch.
         """
         rows = [
-            (d.text, d.title, d.date, d.source, _json(d.meta), content_hash(d.text)) for d in docs
+            (d.text, d.title, d.date, storable_name(d.source), _json(d.meta), content_hash(d.text))
+            for d in docs
         ]
         with self.transaction() as conn:
             # The write lock is held, so ids above the current maximum are ours.

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.records import Rejection, decode_text, first_line_title
+from annotator.formats.records import Rejection, decode_text, file_name, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,
@@ -91,12 +91,12 @@ def _find_conf(folder: Path) -> Path | None:
 def read_brat(ann_path: Path) -> Iterator[Item]:
     if ann_path.suffix.lower() == ".txt":
         ann_path = ann_path.with_suffix(".ann")
-    name = ann_path.name
+    name = file_name(ann_path)
     txt_path = ann_path.with_suffix(".txt")
     if not txt_path.is_file():
-        yield Rejection(name, 0, f"no text file {txt_path.name} beside it")
+        yield Rejection(name, 0, f"no text file {file_name(txt_path)} beside it")
         return
-    text = decode_text(txt_path.name, txt_path.read_bytes())
+    text = decode_text(file_name(txt_path), txt_path.read_bytes())
     if isinstance(text, Rejection):
         yield text
         return
@@ -107,12 +107,12 @@ def read_brat(ann_path: Path) -> Iterator[Item]:
         return
     ann_lines = ann.split("\n")
     if not text.strip():
-        yield Rejection(txt_path.name, 1, "empty text")
+        yield Rejection(file_name(txt_path), 1, "empty text")
         return
     conf = _find_conf(ann_path.parent)
     events = event_types(conf) if conf else set()
     item = AnnotatedText(
-        text=text, title=first_line_title(text), source=txt_path.name, meta={"brat": name}
+        text=text, title=first_line_title(text), source=file_name(txt_path), meta={"brat": name}
     )
     index: dict[str, int] = {}
     kb: dict[str, str] = {}

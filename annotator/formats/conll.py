@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import SpanDraft
-from annotator.formats.records import Rejection, decode_text, first_line_title
+from annotator.formats.records import Rejection, decode_text, file_name, first_line_title
 from annotator.formats.spans import AnnotatedText, Item, fit_span
 from annotator.formats.tokens import Tokens, tokenized
 
@@ -43,7 +43,7 @@ def _tag_ok(tag: str) -> bool:
 
 
 def read_conll(path: Path) -> Iterator[Item]:
-    name = path.name
+    name = file_name(path)
     raw = decode_text(name, path.read_bytes(), "CoNLL")
     if isinstance(raw, Rejection):
         yield raw

@@ -31,7 +31,7 @@ from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.jsonlines import read_objects, text_of, write_lines
-from annotator.formats.records import Rejection, first_line_title
+from annotator.formats.records import Rejection, file_name, first_line_title
 from annotator.formats.spans import (
     AnnotatedText,
     Item,
@@ -48,7 +48,7 @@ _SPAN_FIELDS = ("label", "entities", "annotations")
 
 
 def read_doccano(path: Path) -> Iterator[Item]:
-    name = path.name
+    name = file_name(path)
     first = True
     for entry in read_objects(path):
         if isinstance(entry, Rejection):

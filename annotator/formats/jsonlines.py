@@ -16,6 +16,7 @@ from annotator.formats.records import (
     Rejection,
     check_head,
     decode_error,
+    file_name,
     is_utf16,
     lone_surrogate,
     may_hold_surrogates,
@@ -26,7 +27,7 @@ from annotator.formats.records import (
 def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejection]:
     """(line number, object) for each good line, a Rejection for each bad one. Streams:
     one line in memory at a time."""
-    name = path.name
+    name = file_name(path)
     with path.open("rb") as f:
         head = f.read(SNIFF)
         refused = check_head(name, head, "JSON Lines")
@@ -61,12 +62,14 @@ def _utf16_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]] | Rejectio
                 return
             except UnicodeDecodeError:
                 yield Rejection(
-                    path.name, number + 1, "not valid UTF-16; the rest of the file is not read"
+                    file_name(path),
+                    number + 1,
+                    "not valid UTF-16; the rest of the file is not read",
                 )
                 return
             number += 1
             if line.strip():
-                yield _parse(path.name, number, line, may_hold_surrogates(line))
+                yield _parse(file_name(path), number, line, may_hold_surrogates(line))
 
 
 def loads(text: str | bytes) -> Any:

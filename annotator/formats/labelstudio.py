@@ -41,6 +41,7 @@ from annotator.formats.records import (
     SNIFF,
     Rejection,
     check_head,
+    file_name,
     first_line_title,
     is_utf16,
     lone_surrogate,
@@ -61,7 +62,7 @@ CHUNK = 1 << 20  # characters read at a time from a task list
 
 
 def read_labelstudio(path: Path) -> Iterator[Item]:
-    name = path.name
+    name = file_name(path)
     with path.open("rb") as f:
         head = f.read(SNIFF)
     refused = check_head(name, head, "Label Studio JSON")
@@ -89,7 +90,7 @@ def _tasks(path: Path, head: bytes) -> Iterator[tuple[Any, bool] | Rejection]:
     bundle of projects is read whole. Each task comes with whether its source has a
     \\u escape that may make a lone surrogate. A malformed file ends in one Rejection at
     the line of the error."""
-    name = path.name
+    name = file_name(path)
     encoding = "utf-16" if is_utf16(head) else "utf-8-sig"
     decoder = json.JSONDecoder()
     lines_before = 0  # line breaks in the text already dropped from `buf`

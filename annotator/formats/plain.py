@@ -22,6 +22,7 @@ from annotator.formats.records import (
     Rejection,
     check_head,
     decode_text,
+    file_name,
     first_line_title,
     is_utf16,
 )
@@ -57,7 +58,7 @@ def read_txt(path: Path) -> Iterator[Item]:
     """One article per file. A leading ` date YYYY-MM-DD ` header goes into `date` (and
     `meta["header"]`) and is not part of the stored text; the first line is the title.
     Everything else is stored verbatim, so offsets count from the end of the header."""
-    name = path.name
+    name = file_name(path)
     text = decode_text(name, path.read_bytes())
     if isinstance(text, Rejection):
         yield text
@@ -90,13 +91,13 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             yield item
             continue
         number, obj = item
-        text = text_of(obj, path.name, number)
+        text = text_of(obj, file_name(path), number)
         if isinstance(text, Rejection):
             yield text
             continue
         meta = obj.get("meta") or {}
         if not isinstance(meta, dict):
-            yield Rejection(path.name, number, "field 'meta' is not an object")
+            yield Rejection(file_name(path), number, "field 'meta' is not an object")
             continue
         meta = {
             **{k: v for k, v in obj.items() if k not in _NOT_META and not k.startswith("_")},
@@ -109,7 +110,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             text=text,
             title=str(title) if title else first_line_title(text),
             date=str(date) if date else None,
-            source=f"{path.name}:{number}",
+            source=f"{file_name(path)}:{number}",
             meta=meta,
             extra=extra,
         )
@@ -118,7 +119,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
 def read_csv(path: Path, text_column: str = "text") -> Iterator[Item]:
     """One article per row; `text_column` holds the text, other columns become
     metadata (`title` and `date` columns also fill those fields)."""
-    name = path.name
+    name = file_name(path)
     with path.open("rb") as fb:
         head = fb.read(SNIFF)
     refused = check_head(name, head, "CSV")

@@ -32,7 +32,7 @@ from typing import Any
 
 from annotator.core.model import SpanDraft
 from annotator.formats.jsonlines import read_objects, text_of, write_lines
-from annotator.formats.records import Rejection, first_line_title
+from annotator.formats.records import Rejection, file_name, first_line_title
 from annotator.formats.spans import AnnotatedText, Item, fit_span, kb_id_problem
 from annotator.formats.tokens import Tokens, tokenized
 
@@ -49,7 +49,7 @@ _PRODIGY_FIELDS = (
 
 
 def read_prodigy(path: Path) -> Iterator[Item]:
-    name = path.name
+    name = file_name(path)
     first = True
     for entry in read_objects(path):
         if isinstance(entry, Rejection):

@@ -9,7 +9,10 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from annotator.core.model import storable_name
 
 TITLE_MAX = 200
 SNIFF = 8192
@@ -147,3 +150,9 @@ def surrogate_rejection(name: str, line: int, path: str) -> Rejection:
         f"{path} holds a lone surrogate, which is not valid Unicode; record left out "
         "(fix the \\u escape in the file)",
     )
+
+
+def file_name(path: Path) -> str:
+    """A file's name as records and messages carry it: a name that is not valid UTF-8
+    shows its bytes escaped ("caf\\xe9.txt"), so it can be stored and printed."""
+    return storable_name(path.name)

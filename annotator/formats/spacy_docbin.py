@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import SpanDraft
-from annotator.formats.records import Rejection
+from annotator.formats.records import Rejection, file_name
 from annotator.formats.spans import AnnotatedText, Item, fit_span, kb_id_problem
 
 if TYPE_CHECKING:
@@ -376,7 +376,7 @@ def docbin_to_annotated(path: Path) -> Iterator[Item]:
     import spacy
     from spacy.tokens import DocBin
 
-    name = path.name
+    name = file_name(path)
     try:
         db = DocBin().from_disk(path)
     except Exception as exc:  # DocBin raises ValueError, KeyError, msgpack errors...

@@ -33,7 +33,7 @@ from annotator.core.kb.readers import (
     read_records,
 )
 from annotator.core.model import new_entity_key
-from annotator.formats.records import Rejection
+from annotator.formats.records import Rejection, file_name
 
 if TYPE_CHECKING:
     import sqlite3
@@ -121,8 +121,8 @@ def import_kb(
     try:
         for batch in _batches(records):
             with store.transaction():
-                counts = _import_batch(conn, path.name, batch, problem, report)
-                store.log(annotator, None, "kb_import", file=path.name, **counts)
+                counts = _import_batch(conn, file_name(path), batch, problem, report)
+                store.log(annotator, None, "kb_import", file=file_name(path), **counts)
             report.read += sum(1 for r in batch if not isinstance(r, Rejection))
             if on_progress:
                 on_progress(report)

@@ -41,6 +41,7 @@ from annotator.formats.records import (
     Rejection,
     check_head,
     decode_error,
+    file_name,
     lone_surrogate,
     surrogate_rejection,
 )
@@ -81,7 +82,7 @@ class WikidataStats:
 
 
 def detect_format(path: Path) -> str:
-    name = path.name.lower()
+    name = file_name(path).lower()
     for suffix in (".gz", ".bz2"):
         name = name.removesuffix(suffix)
     if name.endswith(".csv"):
@@ -123,12 +124,12 @@ def _head_problem(path: Path, what: str) -> Rejection | None:
         with _open_binary(path) as f:
             head = f.read(SNIFF)
     except FileNotFoundError:
-        return Rejection(path.name, 0, "no such file")
+        return Rejection(file_name(path), 0, "no such file")
     except IsADirectoryError:
-        return Rejection(path.name, 0, "is a folder, not a file")
+        return Rejection(file_name(path), 0, "is a folder, not a file")
     except (OSError, EOFError) as exc:  # a broken .gz or .bz2
-        return Rejection(path.name, 1, f"cannot read the file ({exc})")
-    return check_head(path.name, head, what)
+        return Rejection(file_name(path), 1, f"cannot read the file ({exc})")
+    return check_head(file_name(path), head, what)
 
 
 def _lines(path: Path, what: str) -> Iterator[tuple[int, str] | Rejection]:
@@ -149,9 +150,9 @@ def _lines(path: Path, what: str) -> Iterator[tuple[int, str] | Rejection]:
                 try:
                     yield number, raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    yield decode_error(path.name, raw, exc, number)
+                    yield decode_error(file_name(path), raw, exc, number)
         except (OSError, EOFError) as exc:  # a truncated .gz or .bz2
-            yield Rejection(path.name, number, f"cannot read on ({exc})")
+            yield Rejection(file_name(path), number, f"cannot read on ({exc})")
 
 
 # -- one record's fields ---------------------------------------------------------------
@@ -230,7 +231,7 @@ def _unknown(name: str, line: int, keys: list[str], what: str) -> LeftOut:
 
 
 def read_jsonl(path: Path) -> Iterator[EntityRecord | Rejection]:
-    name = path.name
+    name = file_name(path)
     for item in _lines(path, "JSON Lines"):
         if isinstance(item, Rejection):
             yield item
@@ -283,7 +284,7 @@ def _unguard(cell: str) -> str:
 
 
 def read_csv(path: Path) -> Iterator[EntityRecord | Rejection]:
-    name = path.name
+    name = file_name(path)
     refused = _head_problem(path, "CSV")
     if refused:
         yield refused
@@ -362,7 +363,7 @@ def read_wikidata(
     path: Path, *, language: str = "en", type: str = "", stats: WikidataStats | None = None
 ) -> Iterator[EntityRecord | Rejection]:
     """Entities of a Wikidata JSON dump, one line at a time."""
-    name = path.name
+    name = file_name(path)
     stats = stats if stats is not None else WikidataStats()
     for item in _lines(path, "a Wikidata JSON dump"):
         if isinstance(item, Rejection):
