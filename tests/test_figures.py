@@ -671,6 +671,20 @@ def test_restated_figure(
          "Peru's total trade.", "6.2 percent", ["Peru"]),
         ("Currently, there are 20 flights per week between Poland and Spain (14 flights "
          "between Warsaw and Madrid).", "14 flights", ["Warsaw", "Madrid"]),
+        # the organisation that says what it reports of its own: the speaker's, unless the
+        # speaker only reports (a statistics office) or the measured noun has an owner
+        ("Tesco said annual profits fell 5 per cent to £1.2bn.", "£1.2bn", ["Tesco"]),
+        ("Vodafone has announced its best results in years, as revenue jumped 14 per cent "
+         "to £9bn.", "14 per cent", ["Vodafone"]),
+        ("Exports fell 4 percent to $3 billion, the National Statistics Office said.",
+         "4 percent", []),
+        ("Nomura said Japan's exports rose 3 percent in May.", "3 percent", ["Japan"]),
+        # "it" is the organisation before it
+        ("Nokia kept the lead even though it posted a decline of 9% in sales.", "9%",
+         ["Nokia"]),
+        # all of "according to ..." is the source
+        ("According to figures from Gartner, German car sales rose 12% in June.", "12%",
+         ["German"]),
         # trade with no one named is between the article's two places
         ("Poland and Spain signed a deal. Spain and Poland met. In 2023, the trade "
          "turnover amounted to $5 billion.", "$5 billion", ["Poland", "Spain"]),
