@@ -685,6 +685,17 @@ def test_restated_figure(
         # all of "according to ..." is the source
         ("According to figures from Gartner, German car sales rose 12% in June.", "12%",
          ["German"]),
+        # "respectively": the n-th figure is the n-th name's
+        ("Exports to France, Italy and Spain rose by 12%, 8% and 5%, respectively.", "8%",
+         ["Italy"]),
+        ("Exports to France, Italy and Spain rose by 12%, 8% and 5%, respectively.", "5%",
+         ["Spain"]),
+        # a dateline that is not in capitals
+        ("Lima, Oct. 2 (Andina) -- Peru's exports rose by 9 percent in August.", "9 percent",
+         ["Peru"]),
+        # whose the counted things are, written among them (not the things counted)
+        ("Some 300 Turkish companies operate in Georgia.", "300 Turkish companies",
+         ["Turkish", "Georgia"]),
         # trade with no one named is between the article's two places
         ("Poland and Spain signed a deal. Spain and Poland met. In 2023, the trade "
          "turnover amounted to $5 billion.", "$5 billion", ["Poland", "Spain"]),

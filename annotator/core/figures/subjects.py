@@ -18,6 +18,10 @@ Decisions (the knowledge base maps these strings to entities, names and demonyms
 * "it", "its", "the company" stand for the organisation the clause above has for subject,
   else the nearest one before them in the sentence.
 * Everything inside "according to ..." is a source ("according to data released by PBS").
+* "X, Y and Z rose by 1%, 2% and 3%, respectively": each figure its name, in order.
+* Names among the things a count counts are whose they are: "10 OPEC members", "740
+  Korean companies" (not "41.3 million iPhones": the things themselves).
+* A place opening the sentence before a dash is a dateline: "Amman, Nov. 23 (Petra) --".
 * A hyphenated pair is two subjects: "Kazakh-Korea bilateral trade" -> ["Kazakh", "Korea"].
 * When the sentence names no two parties but says the figure is between them ("bilateral",
   "mutual", "between the two countries", "the sides"), the subjects are the document's two
@@ -76,6 +80,7 @@ def figure_subjects(
     doc_places: list[str],
     reporters: frozenset[int] = frozenset(),
     metric: str | None = None,
+    kind: str | None = None,
 ) -> list[str]:
     """``in_clause(token, clause) -> bool`` is context.py's clause test; ``doc_places`` the
     document's GPE entities, most mentioned first; ``reporters`` the sentence's
@@ -96,6 +101,12 @@ def figure_subjects(
     core = _core(span, sent, sent_ents, sources, doc_places)
     if core:
         found = core
+    paired = _respectively(span, sent, sent_ents, sources)
+    if paired is not None:
+        return paired
+    if kind == "count":  # "10 OPEC members", "740 Korean companies": whose they are
+        inner = [t for e in _inner_names(span, sent_ents) for t in _parts(e)]
+        found = inner + [t for t in found if t not in inner]
     places = [t for t in found if t in doc_places]
     if len(places) < 2 and len(doc_places) >= 2 and _BILATERAL.search(sent.text):
         return doc_places[:2]
@@ -233,6 +244,69 @@ def _core(
     return texts
 
 
+def _conj_list(tok: Token) -> list[Token]:
+    """The items of the list ``tok`` is in ("Korea, Germany and England", "64.2%, 52.9%
+    and 40.7%"), in order; the parser chains them by conj (or appos)."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    out = [tok]
+    stack = [tok]
+    while stack:
+        for c in stack.pop().children:
+            if c.dep_ in ("conj", "appos"):
+                out.append(c)
+                stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _respectively(
+    span: Span, sent: Span, sent_ents: list[Span], sources: set[int]
+) -> list[str] | None:
+    """ "Inflows from Korea, Germany and England rose by 64.2%, 52.9% and 40.7%,
+    respectively": the n-th figure of the list is the n-th name's."""
+    if not any(t.lower_ == "respectively" for t in sent):
+        return None
+    figures = _conj_list(span.root)
+    if len(figures) < 2 or span.root not in figures:
+        return None
+    at = figures.index(span.root)
+    names = [e for e in sent_ents if e.label_ in _SUBJECT_LABELS]
+    names = [e for e in names if not _not_a_subject(e, span, sent, sources)]
+    by_token = {t.i: e for e in names for t in e}
+    for ent in names:
+        items: list[Span] = []
+        for tok in _conj_list(ent[-1]):
+            item = by_token.get(tok.i)
+            if item is None:
+                break
+            if item not in items:
+                items.append(item)
+        else:
+            if len(items) == len(figures):
+                return _parts(items[at])
+    return None
+
+
+def _inner_names(span: Span, sent_ents: list[Span]) -> list[Span]:
+    """Names that say whose the counted things are: "10 OPEC members", "740 Korean
+    companies" (not the things counted: "41.3 million iPhones")."""
+    root = span.root
+    while root.dep_ in ("nummod", "compound") and root.head.i > root.i and root.head.like_num:
+        root = root.head  # "one thousand"
+    if root.dep_ == "nummod" and root.head.i > root.i:
+        root = root.head  # the counted noun, when the figure's span is the number alone
+    return [
+        e
+        for e in sent_ents
+        if e.label_ in ("NORP", "ORG", "GPE")
+        and span.start <= e.start
+        and e.end <= max(span.end, root.i)
+        and e.root.i != root.i
+        and e.root.head.i == root.i
+        and e.root.dep_ in ("compound", "amod", "nmod")
+    ]
+
+
 def _is_org_anaphor(tok: Token) -> bool:
     """ "it", "its", "the company", "the bank": words that stand for an organisation."""
     if tok.lower_ in _ORG_ANAPHORS:
@@ -265,10 +339,10 @@ def _antecedent(tok: Token) -> Span | None:
     t = tok
     for _ in range(6):
         head = t.head
-        if head is t:
+        if head.i == t.i:
             break
         for c in head.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c is not t:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i != t.i:
                 ent = _ent_of(c)
                 if _org(ent):
                     return ent
@@ -298,7 +372,7 @@ def _speaker_org(verb: Token, sent_ents: list[Span]) -> Span | None:
     said [sales amounted to]")."""
     v = verb
     for _ in range(4):
-        if v.dep_ not in ("ccomp", "advcl", "conj", "xcomp", "parataxis") or v.head is v:
+        if v.dep_ not in ("ccomp", "advcl", "conj", "xcomp", "parataxis") or v.head.i == v.i:
             return None
         v = v.head
         if v.lower_ not in _REPORTING:
@@ -374,8 +448,24 @@ def _not_a_subject(ent: Span, span: Span, sent: Span, sources: set[int]) -> bool
     letters = sum(c.isalpha() for c in text)
     if text.isupper() and letters >= 5 and ent.start - sent.start <= 2:
         return True
+    if ent.label_ == "GPE" and ent.start - sent.start <= 1 and _dateline_dash(ent, sent):
+        return True  # "Amman, Nov. 23 (Petra) -- Jordan's deficit ..."
     # "according to statistics from PwC", "according to data released by PBS": a source
     return any(a.lower_ == "according" for a in ent.root.ancestors)
+
+
+def _dateline_dash(ent: Span, sent: Span) -> bool:
+    """A place that opens the sentence and a dash a few words on, with no verb between:
+    "Amman, Nov. 23 (Petra) --", "Astana, 5 May –"."""
+    doc = ent.doc
+    if ent.end >= sent.end or doc[ent.end].text not in (",", "-", "--", "–", "—"):
+        return False
+    for t in doc[ent.end : min(sent.end, ent.end + 9)]:
+        if t.text in ("--", "–", "—", "-") and t.i > ent.end:
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+    return doc[ent.end].text != ","
 
 
 def _source_tokens(span: Span, sent: Span) -> set[int]:
