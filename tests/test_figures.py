@@ -612,6 +612,11 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
         ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
          "£900 million\nNet assets down 3 per cent to £11 billion", "3 per cent",
          "net assets"),
+        # "the number of X": X with the -ing clause that says which X (not its date)
+        ("The number of households receiving housing benefit fell by 3,000 in May.",
+         "3,000", "households receiving housing benefit"),
+        ("The value of goods actually shipped to Asia rose by 4 percent.", "4 percent",
+         "goods"),
     ],
 )  # fmt: skip
 def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:
