@@ -612,6 +612,11 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
         ("Group revenue up 12 per cent to £2.4 billion\nOperating costs up 8 per cent to "
          "£900 million\nNet assets down 3 per cent to £11 billion", "3 per cent",
          "net assets"),
+        # "the number of X": X with the -ing clause that says which X (not its date)
+        ("The number of households receiving housing benefit fell by 3,000 in May.",
+         "3,000", "households receiving housing benefit"),
+        ("The value of goods actually shipped to Asia rose by 4 percent.", "4 percent",
+         "goods"),
     ],
 )  # fmt: skip
 def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:
@@ -671,6 +676,31 @@ def test_restated_figure(
          "Peru's total trade.", "6.2 percent", ["Peru"]),
         ("Currently, there are 20 flights per week between Poland and Spain (14 flights "
          "between Warsaw and Madrid).", "14 flights", ["Warsaw", "Madrid"]),
+        # the organisation that says what it reports of its own: the speaker's, unless the
+        # speaker only reports (a statistics office) or the measured noun has an owner
+        ("Tesco said annual profits fell 5 per cent to £1.2bn.", "£1.2bn", ["Tesco"]),
+        ("Vodafone has announced its best results in years, as revenue jumped 14 per cent "
+         "to £9bn.", "14 per cent", ["Vodafone"]),
+        ("Exports fell 4 percent to $3 billion, the National Statistics Office said.",
+         "4 percent", []),
+        ("Nomura said Japan's exports rose 3 percent in May.", "3 percent", ["Japan"]),
+        # "it" is the organisation before it
+        ("Nokia kept the lead even though it posted a decline of 9% in sales.", "9%",
+         ["Nokia"]),
+        # all of "according to ..." is the source
+        ("According to figures from Gartner, German car sales rose 12% in June.", "12%",
+         ["German"]),
+        # "respectively": the n-th figure is the n-th name's
+        ("Exports to France, Italy and Spain rose by 12%, 8% and 5%, respectively.", "8%",
+         ["Italy"]),
+        ("Exports to France, Italy and Spain rose by 12%, 8% and 5%, respectively.", "5%",
+         ["Spain"]),
+        # a dateline that is not in capitals
+        ("Lima, Oct. 2 (Andina) -- Peru's exports rose by 9 percent in August.", "9 percent",
+         ["Peru"]),
+        # whose the counted things are, written among them (not the things counted)
+        ("Some 300 Turkish companies operate in Georgia.", "300 Turkish companies",
+         ["Turkish", "Georgia"]),
         # trade with no one named is between the article's two places
         ("Poland and Spain signed a deal. Spain and Poland met. In 2023, the trade "
          "turnover amounted to $5 billion.", "$5 billion", ["Poland", "Spain"]),

@@ -250,7 +250,15 @@ def _context(doc: Doc, fig: Figure, span: Span, info: _DocInfo) -> None:
         norm = normalise_period(fig.period, info.doc_date)
         fig.period_norm = norm.to_dict() if norm is not None else None
     fig.subjects = figure_subjects(
-        span, clause, sent, ents, _in_clause, info.places(), info.reporters(sent), fig.metric
+        span,
+        clause,
+        sent,
+        ents,
+        _in_clause,
+        info.places(),
+        info.reporters(sent),
+        fig.metric,
+        fig.kind,
     )
     restate(fig, span, info.figures)
     info.figures.append((span, fig))

@@ -5,8 +5,10 @@ subject of the verb they hang from); "a pretax profit of £983m" -> "pretax prof
 the figure is "of"); "a 23% increase in profit before tax" -> "profit before tax" (what the
 change is in); "a £3m investment scam" -> "investment scam" (the noun a money or measure
 figure describes). Looking through "volume/value/amount of": "the volume of mutual trade"
--> "mutual trade". Pronouns, names and actors ("the company", "the bank") are not metrics;
-nor are words that only point back ("this figure", "the same index").
+-> "mutual trade"; "the number of people claiming benefits" -> "people claiming benefits"
+(an -ing clause or a trailing adjective says which). Pronouns, names and actors ("the
+company", "the bank") are not metrics; nor are words that only point back ("this figure",
+"the same index").
 """
 
 from __future__ import annotations
@@ -217,13 +219,39 @@ def _subject_metric(subj: Token, span: Span) -> str | None:
         for prep in subj.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN", "ADJ"):
                         if pobj.lower_ in _GENERIC_METRIC:
                             return _subject_metric(pobj, span)
-                        return np_text(pobj, span)
+                        return _counted(subj, pobj, span)
         if subj.lower_ in _POINTERS:
             return None
     return np_text(subj, span)
+
+
+def _counted(generic: Token, noun: Token, span: Span) -> str | None:
+    """What "the number/value of" counts, with the clause that says which: "the number of
+    people claiming Jobseeker's Allowance" -> "people claiming Jobseeker's Allowance", "the
+    number of jobless aged 16 to 24" -> "jobless aged 16 to 24" (not "last month")."""
+    text = np_text(noun, span) if noun.pos_ != "ADJ" else noun.text
+    if text is None:
+        return None
+    # an -ing clause or an adjective says which ("foreign capital actually used in ..."
+    # is still foreign capital)
+    tail = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i > noun.i]
+    tail += [c for c in generic.children if c.dep_ == "amod" and c.i > noun.i]
+    for clause in tail[:1]:
+        words = [t for t in clause.subtree if t.ent_type_ != "DATE" and t.i >= clause.i]
+        end = clause.i
+        for t in words:
+            if t.i > end + 1:
+                break
+            end = t.i
+        while end > clause.i and span.doc[end].dep_ in ("prep", "punct", "cc"):
+            end -= 1  # "... Allowance in [November]"
+        if span.start <= end and clause.i < span.end:
+            break
+        text = f"{text} {span.doc[clause.i : end + 1].text}"
+    return text
 
 
 def _complement(noun: Token, span: Span) -> str | None:

@@ -10,6 +10,18 @@ Decisions (the knowledge base maps these strings to entities, names and demonyms
 * When the parse says whose the figure is, only those: the name before "- figure", the
   subject of its verb, the possessor of what it measures, the names that thing is
   "with/between/to/from/of" (``_core``); else every entity of the clause.
+* The speaker owns what it reports when nothing else does: "Lloyds said [pre-tax profits
+  fell 7 per cent]", "Barclays announced ..., as [profits leapt 82 per cent]" -> the
+  organisation that is (or is in) the reporting verb's subject, never a source that only
+  reports (a statistics office, a ministry, a news agency: ``_SOURCE_NAME``), and not when
+  the measured noun has an owner ("Nomura said Japan's exports rose" -> Japan).
+* "it", "its", "the company" stand for the organisation the clause above has for subject,
+  else the nearest one before them in the sentence.
+* Everything inside "according to ..." is a source ("according to data released by PBS").
+* "X, Y and Z rose by 1%, 2% and 3%, respectively": each figure its name, in order.
+* Names among the things a count counts are whose they are: "10 OPEC members", "740
+  Korean companies" (not "41.3 million iPhones": the things themselves).
+* A place opening the sentence before a dash is a dateline: "Amman, Nov. 23 (Petra) --".
 * A hyphenated pair is two subjects: "Kazakh-Korea bilateral trade" -> ["Kazakh", "Korea"].
 * When the sentence names no two parties but says the figure is between them ("bilateral",
   "mutual", "between the two countries", "the sides"), the subjects are the document's two
@@ -43,6 +55,19 @@ _REPORTING = {
 }  # fmt: skip
 _PARTY_PREPS = {"with", "between", "of", "among", "to", "from"}
 _OWN_PREPS = {"with", "between", "of", "among", "in", "to", "for"}
+# organisations that report figures rather than own them: a statistics office, a news
+# agency, a ministry or regulator, an analyst firm
+_SOURCE_NAME = re.compile(
+    r"(?i)\b(?:statistic\w*|news|agency|press|reuters|bloomberg|xinhua|interfax|tass|trend|"
+    r"kazinform|petra|research|analytics|consult\w*|bureau|office|ministry|department|"
+    r"committee|commission|authority|service|institute|council|court)\b"
+)
+# words that stand for an organisation named before: "it registered a decline", "its bill"
+_ORG_ANAPHORS = {"it", "its"}
+_ORG_NOUNS = {
+    "company", "bank", "group", "firm", "lender", "retailer", "insurer", "carrier", "vendor",
+    "manufacturer", "maker", "supermarket", "chain", "airline", "giant",
+}  # fmt: skip
 _NOT_NAMES = {"yoy", "qoq", "y/y", "q/q", "mom", "m/m", "ytd", "ceo", "cfo", "gdp"}
 
 
@@ -55,6 +80,7 @@ def figure_subjects(
     doc_places: list[str],
     reporters: frozenset[int] = frozenset(),
     metric: str | None = None,
+    kind: str | None = None,
 ) -> list[str]:
     """``in_clause(token, clause) -> bool`` is context.py's clause test; ``doc_places`` the
     document's GPE entities, most mentioned first; ``reporters`` the sentence's
@@ -75,6 +101,12 @@ def figure_subjects(
     core = _core(span, sent, sent_ents, sources, doc_places)
     if core:
         found = core
+    paired = _respectively(span, sent, sent_ents, sources)
+    if paired is not None:
+        return paired
+    if kind == "count":  # "10 OPEC members", "740 Korean companies": whose they are
+        inner = [t for e in _inner_names(span, sent_ents) for t in _parts(e)]
+        found = inner + [t for t in found if t not in inner]
     places = [t for t in found if t in doc_places]
     if len(places) < 2 and len(doc_places) >= 2 and _BILATERAL.search(sent.text):
         return doc_places[:2]
@@ -153,10 +185,21 @@ def _core(
             for c in noun.conjuncts:
                 add(c)
             continue
+        if _is_org_anaphor(noun):  # "it registered a decline of 11%"
+            ante = _antecedent(noun)
+            if ante is not None and ante not in found:
+                found.append(ante)
+            continue
         for c in noun.children:
             if c.dep_ == "poss":
-                if not add(c) and c.lower_ in ("country", "nation") and doc_places:
+                if add(c):
+                    continue
+                if c.lower_ in ("country", "nation") and doc_places:
                     extra.append(doc_places[0])
+                elif _is_org_anaphor(c):  # "its bill ... soared past £20bn"
+                    ante = _antecedent(c)
+                    if ante is not None and ante not in found:
+                        found.append(ante)
             elif c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE"):
                 add(c)
             elif c.dep_ == "prep" and c.lower_ in _PARTY_PREPS:
@@ -175,6 +218,12 @@ def _core(
                                 for o2 in p2.children:
                                     if o2.dep_ == "pobj":
                                         add(o2)
+    if not found and not extra and verb is not None and nouns and all(map(_unowned, nouns)):
+        # "Lloyds said pre-tax profits fell 7 per cent": profits no one else owns are the
+        # speaker's, when the speaker is an organisation that does not only report
+        owner = _speaker_org(verb, sent_ents)
+        if owner is not None:
+            found.append(owner)
     if found and verb is not None:
         # "ChemChina bought Pirelli ...", "Uzbekistan exported $426.8mln of goods to
         # Kazakhstan"
@@ -193,6 +242,152 @@ def _core(
         if place not in texts:
             texts.insert(0, place)
     return texts
+
+
+def _conj_list(tok: Token) -> list[Token]:
+    """The items of the list ``tok`` is in ("Korea, Germany and England", "64.2%, 52.9%
+    and 40.7%"), in order; the parser chains them by conj (or appos)."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    out = [tok]
+    stack = [tok]
+    while stack:
+        for c in stack.pop().children:
+            if c.dep_ in ("conj", "appos"):
+                out.append(c)
+                stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _respectively(
+    span: Span, sent: Span, sent_ents: list[Span], sources: set[int]
+) -> list[str] | None:
+    """ "Inflows from Korea, Germany and England rose by 64.2%, 52.9% and 40.7%,
+    respectively": the n-th figure of the list is the n-th name's."""
+    if not any(t.lower_ == "respectively" for t in sent):
+        return None
+    figures = _conj_list(span.root)
+    if len(figures) < 2 or span.root not in figures:
+        return None
+    at = figures.index(span.root)
+    names = [e for e in sent_ents if e.label_ in _SUBJECT_LABELS]
+    names = [e for e in names if not _not_a_subject(e, span, sent, sources)]
+    by_token = {t.i: e for e in names for t in e}
+    for ent in names:
+        items: list[Span] = []
+        for tok in _conj_list(ent[-1]):
+            item = by_token.get(tok.i)
+            if item is None:
+                break
+            if item not in items:
+                items.append(item)
+        else:
+            if len(items) == len(figures):
+                return _parts(items[at])
+    return None
+
+
+def _inner_names(span: Span, sent_ents: list[Span]) -> list[Span]:
+    """Names that say whose the counted things are: "10 OPEC members", "740 Korean
+    companies" (not the things counted: "41.3 million iPhones")."""
+    root = span.root
+    while root.dep_ in ("nummod", "compound") and root.head.i > root.i and root.head.like_num:
+        root = root.head  # "one thousand"
+    if root.dep_ == "nummod" and root.head.i > root.i:
+        root = root.head  # the counted noun, when the figure's span is the number alone
+    return [
+        e
+        for e in sent_ents
+        if e.label_ in ("NORP", "ORG", "GPE")
+        and span.start <= e.start
+        and e.end <= max(span.end, root.i)
+        and e.root.i != root.i
+        and e.root.head.i == root.i
+        and e.root.dep_ in ("compound", "amod", "nmod")
+    ]
+
+
+def _is_org_anaphor(tok: Token) -> bool:
+    """ "it", "its", "the company", "the bank": words that stand for an organisation."""
+    if tok.lower_ in _ORG_ANAPHORS:
+        return True
+    return tok.lower_ in _ORG_NOUNS and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children
+    )
+
+
+def _ent_of(tok: Token) -> Span | None:
+    if not tok.ent_type_:
+        return None
+    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+
+
+def _org(ent: Span | None) -> bool:
+    """An organisation that can own a figure: not a source ("the Department of
+    Statistics"), not a currency code the model took for one ("EUR")."""
+    if ent is None or ent.label_ != "ORG" or _SOURCE_NAME.search(ent.text):
+        return False
+    text = ent.text.strip()
+    return not (text.lower() in _NOT_NAMES or (text.isupper() and text.lower() in _CUR_PREFIX))
+
+
+def _antecedent(tok: Token) -> Span | None:
+    """The organisation "it"/"its"/"the company" stands for: the subject of a clause above
+    it when that is one ("Lloyds Banking Group ... reported a fall as its bill soared"),
+    else the nearest one written before it in its sentence (not further back: "The bank
+    was fined £117m by the FCA" is the FCA's, as the clause's names say)."""
+    t = tok
+    for _ in range(6):
+        head = t.head
+        if head.i == t.i:
+            break
+        for c in head.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i != t.i:
+                ent = _ent_of(c)
+                if _org(ent):
+                    return ent
+        t = head
+    sent = tok.sent
+    before = [e for e in sent.ents if e.end <= tok.i and _org(e)]
+    return before[-1] if before else None
+
+
+def _unowned(noun: Token) -> bool:
+    """A common noun with no owner written with it: "profits", not "its profits", "China's
+    exports" or "Richards" (a name the model took for a noun)."""
+    if noun.pos_ != "NOUN" or noun.ent_type_ or not noun.text.islower():
+        return False
+    return not any(
+        (c.dep_ in ("poss", "compound", "amod", "nmod") and c.ent_type_ in _SUBJECT_LABELS)
+        or c.dep_ == "poss"
+        or (c.dep_ == "prep" and c.lower_ in _PARTY_PREPS)
+        for c in noun.children
+    )
+
+
+def _speaker_org(verb: Token, sent_ents: list[Span]) -> Span | None:
+    """The organisation that says or does what the figure's clause reports: the subject of
+    a verb above it ("Lloyds said [profits fell]", "Barclays announced ..., as [profits
+    leapt]"), or the organisation in that subject ("Balbiino marketing director Teet Anier
+    said [sales amounted to]")."""
+    v = verb
+    for _ in range(4):
+        if v.dep_ not in ("ccomp", "advcl", "conj", "xcomp", "parataxis") or v.head.i == v.i:
+            return None
+        v = v.head
+        if v.lower_ not in _REPORTING:
+            continue
+        for c in v.children:
+            if c.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            words = {t.i for t in c.subtree}
+            inside = [e for e in sent_ents if all(t.i in words for t in e)]
+            orgs = [e for e in inside if _org(e)]
+            if orgs:
+                return orgs[-1]
+            if c.lower_ in _ORG_ANAPHORS or _is_org_anaphor(c):
+                return None
+    return None
 
 
 def _measured(span: Span) -> tuple[list[Token], Token | None]:
@@ -253,10 +448,24 @@ def _not_a_subject(ent: Span, span: Span, sent: Span, sources: set[int]) -> bool
     letters = sum(c.isalpha() for c in text)
     if text.isupper() and letters >= 5 and ent.start - sent.start <= 2:
         return True
-    root = ent.root
-    return (
-        root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == ("according")
-    )
+    if ent.label_ == "GPE" and ent.start - sent.start <= 1 and _dateline_dash(ent, sent):
+        return True  # "Amman, Nov. 23 (Petra) -- Jordan's deficit ..."
+    # "according to statistics from PwC", "according to data released by PBS": a source
+    return any(a.lower_ == "according" for a in ent.root.ancestors)
+
+
+def _dateline_dash(ent: Span, sent: Span) -> bool:
+    """A place that opens the sentence and a dash a few words on, with no verb between:
+    "Amman, Nov. 23 (Petra) --", "Astana, 5 May –"."""
+    doc = ent.doc
+    if ent.end >= sent.end or doc[ent.end].text not in (",", "-", "--", "–", "—"):
+        return False
+    for t in doc[ent.end : min(sent.end, ent.end + 9)]:
+        if t.text in ("--", "–", "—", "-") and t.i > ent.end:
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+    return doc[ent.end].text != ","
 
 
 def _source_tokens(span: Span, sent: Span) -> set[int]:
