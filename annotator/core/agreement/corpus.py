@@ -11,7 +11,6 @@ covers is "O" (outside).
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 OUTSIDE = "O"
+_LATE = 0xFFFF  # the label code of a span whose label is not among those read
 
 
 class AgreementError(AnnotatorError):
@@ -131,8 +131,10 @@ class _SpanReader:
     Moving a row from SQLite into Python costs about as much as all the rest of the work
     on it, so an entity span without a knowledge-base id crosses as two numbers SQLite
     computes ((document << 32) | start and (end << 16) | label), one query per curator on
-    the index by curator; spans with a knowledge-base id and figures (whose attributes
-    are JSON) are read in full: there are far fewer of them."""
+    the index by curator, and all of a curator's numbers cross at once, as two strings
+    of comma-separated integers (group_concat) that numpy parses: half the time of a
+    row each. Spans with a knowledge-base id (found by the index on it) and figures
+    (whose attributes are JSON) are read in full: there are far fewer of them."""
 
     def __init__(
         self,
@@ -166,13 +168,16 @@ class _SpanReader:
         for r, who in enumerate(self.raters):
             plain = np.zeros((0, 2), dtype=np.int64)
             if self.layer == "ents" and codes:
-                rows = self.store.conn.execute(
-                    f'SELECT (doc_id << 32) | start, ("end" << 16) | CASE label {case} END '
-                    "FROM annotations WHERE annotator = ? AND layer = 'ents' AND kb_id IS NULL",
+                # both lists come from one pass over the same rows, so in the same order
+                ((xs, ys),) = self.store.conn.execute(
+                    f'SELECT group_concat((doc_id << 32) | start), group_concat(("end" << 16) '
+                    f"| CASE label {case} ELSE {_LATE} END) FROM annotations "
+                    "WHERE annotator = ? AND layer = 'ents' AND kb_id IS NULL",
                     [*codes, who],
                 ).fetchall()
-                flat = itertools.chain.from_iterable(rows)
-                plain = np.fromiter(flat, dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+                plain = np.stack([_ints(xs), _ints(ys)], axis=1)
+                # a label first used after the labels were read: as if read before it
+                plain = plain[(plain[:, 1] & 0xFFFF) != _LATE]
             cols = {
                 "doc": plain[:, 0] >> 32,
                 "start": plain[:, 0] & 0xFFFFFFFF,
@@ -212,10 +217,13 @@ class _SpanReader:
         """Spans with a knowledge-base id, and figures, read row by row."""
         import numpy as np
 
+        if self.layer == "figures":
+            where = "annotator = ? AND layer = 'figures'"
+        else:  # on the index of knowledge-base ids (`+` keeps SQLite off the curator's)
+            where = "kb_id IS NOT NULL AND +annotator = ? AND layer = 'ents'"
         rows = self.store.conn.execute(
-            'SELECT doc_id, start, "end", label, kb_id, attrs FROM annotations '
-            "WHERE annotator = ? AND layer = ? AND (kb_id IS NOT NULL OR layer = 'figures')",
-            (who, self.layer),
+            f'SELECT doc_id, start, "end", label, kb_id, attrs FROM annotations WHERE {where}',
+            (who,),
         ).fetchall()
         kb, attr = [], []
         for *_, kb_id, attrs in rows:
@@ -309,6 +317,15 @@ def _texts(store: Store, doc_ids: Sequence[int]) -> list[str]:
             store.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)
         )
     return [found[d] for d in doc_ids]
+
+
+def _ints(joined: str | None) -> np.ndarray:
+    """The integers of a group_concat (None: no rows)."""
+    import numpy as np
+
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
 def _attrs(raw: str) -> dict[str, Any]:
