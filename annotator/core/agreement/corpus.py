@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.agreement.tokens import Tokens, tokenize
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD
+from annotator.core.sqlints import doc_ranges, ints
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
@@ -131,10 +132,9 @@ class _SpanReader:
     Moving a row from SQLite into Python costs about as much as all the rest of the work
     on it, so an entity span without a knowledge-base id crosses as two numbers SQLite
     computes ((document << 32) | start and (end << 16) | label), one query per curator on
-    the index by curator, and all of a curator's numbers cross at once, as two strings
-    of comma-separated integers (group_concat) that numpy parses: half the time of a
-    row each. Spans with a knowledge-base id (found by the index on it) and figures
-    (whose attributes are JSON) are read in full: there are far fewer of them."""
+    the index by curator, a few hundred documents' worth at once (`sqlints`). Spans
+    with a knowledge-base id (found by the index on it) and figures (whose attributes
+    are JSON) are read in full: there are far fewer of them."""
 
     def __init__(
         self,
@@ -149,6 +149,7 @@ class _SpanReader:
 
         self.store, self.raters, self.layer = store, raters, layer
         self.finished = finished
+        self.ranges = doc_ranges(doc_ids)
         self.position = np.full(max(doc_ids, default=0) + 1, -1, dtype=np.int64)
         self.position[list(doc_ids)] = np.arange(len(doc_ids))
         used = store.conn.execute(
@@ -166,18 +167,20 @@ class _SpanReader:
         case = " ".join(f"WHEN ? THEN {i}" for i in codes.values())
         parts = []
         for r, who in enumerate(self.raters):
-            plain = np.zeros((0, 2), dtype=np.int64)
-            if self.layer == "ents" and codes:
+            chunks = [np.zeros((0, 2), dtype=np.int64)]
+            for low, high in self.ranges if self.layer == "ents" and codes else ():
                 # both lists come from one pass over the same rows, so in the same order
                 ((xs, ys),) = self.store.conn.execute(
                     f'SELECT group_concat((doc_id << 32) | start), group_concat(("end" << 16) '
                     f"| CASE label {case} ELSE {_LATE} END) FROM annotations "
-                    "WHERE annotator = ? AND layer = 'ents' AND kb_id IS NULL",
-                    [*codes, who],
+                    "WHERE annotator = ? AND doc_id BETWEEN ? AND ? AND layer = 'ents' "
+                    "AND kb_id IS NULL",
+                    [*codes, who, low, high],
                 ).fetchall()
-                plain = np.stack([_ints(xs), _ints(ys)], axis=1)
-                # a label first used after the labels were read: as if read before it
-                plain = plain[(plain[:, 1] & 0xFFFF) != _LATE]
+                chunks.append(np.stack([ints(xs), ints(ys)], axis=1))
+            plain = np.concatenate(chunks)
+            # a label first used after the labels were read: as if read before it
+            plain = plain[(plain[:, 1] & 0xFFFF) != _LATE]
             cols = {
                 "doc": plain[:, 0] >> 32,
                 "start": plain[:, 0] & 0xFFFFFFFF,
@@ -317,15 +320,6 @@ def _texts(store: Store, doc_ids: Sequence[int]) -> list[str]:
             store.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)
         )
     return [found[d] for d in doc_ids]
-
-
-def _ints(joined: str | None) -> np.ndarray:
-    """The integers of a group_concat (None: no rows)."""
-    import numpy as np
-
-    if not joined:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
 def _attrs(raw: str) -> dict[str, Any]:

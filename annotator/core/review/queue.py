@@ -4,7 +4,8 @@ first, counted exactly as `load_review` counts disputes, for the whole project a
 Moving a row from SQLite into Python costs about as much as all the rest of the work
 on it, so each entity span crosses as two numbers SQLite computes: X = (document, layer,
 start) and Y = (end, label, curator), packed into the bits of an int64 (labels and
-curators numbered by a CASE expression). The spans that need more (a knowledge-base id,
+curators numbered by a CASE expression), a few hundred documents' worth at once
+(`annotator.core.sqlints`). The spans that need more (a knowledge-base id,
 a figure's value, links) are read in full: there are far fewer of them. The rest is
 numpy: spans sorted by X and Y give options in text order, a running maximum of their
 ends splits them into groups of overlapping spans.
@@ -12,7 +13,6 @@ ends splits them into groups of overlapping spans.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.model import GOLD
 from annotator.core.review.disputes import Sig, link_signatures, value_signature
+from annotator.core.sqlints import doc_ranges, ints
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def review_queue(
     if not docs:
         return []
     names = sorted({c for d in docs for c in done[d]})
-    reader = _Reader(store, names)
+    reader = _Reader(store, names, docs)
     spans = reader.spans(curators=True)
     decisions = np.concatenate([reader.spans(curators=False), reader.rejections()])
     n_finished = np.zeros(max(docs) + 1, dtype=np.int64)
@@ -124,19 +125,13 @@ class _Reader:
     """Reads spans as (X, Y, E) rows: E numbers what else must agree (knowledge-base
     id, figure value, links; 0 for a plain entity)."""
 
-    def __init__(self, store: Store, names: list[str]) -> None:
+    def __init__(self, store: Store, names: list[str], docs: list[int]) -> None:
         self.store = store
+        self.ranges = doc_ranges(docs)  # only spans on these documents are read
         c = store.conn
         labels = [r[0] for r in c.execute("SELECT DISTINCT label FROM annotations")]
         self.labels = {label: i for i, label in enumerate(labels)}
         self.linked = bool(c.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0])
-        # whether any span needs reading in full (a knowledge-base id, a figure)
-        self.any_special = self.linked or bool(
-            c.execute(
-                "SELECT EXISTS (SELECT 1 FROM annotations WHERE kb_id IS NOT NULL "
-                "OR layer = 'figures')"
-            ).fetchone()[0]
-        )
         if len(self.labels) > _MAX_LABELS or len(names) > _MAX_CURATORS:
             raise ValueError(
                 f"the review queue handles up to {_MAX_LABELS} labels and {_MAX_CURATORS} curators"
@@ -156,24 +151,33 @@ class _Reader:
 
         label_case, label_params = self._case("a.label", self.labels)
         x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
-        unlinked = " AND a.id NOT IN (SELECT annotation_id FROM links)" if self.linked else ""
-        parts = []
+        plain = "a.kb_id IS NULL AND a.layer = 'ents'"
+        if self.linked:
+            plain += " AND a.id NOT IN (SELECT annotation_id FROM links)"
+        parts = [np.zeros((0, 3), dtype=np.int64)]
+        special = self.linked  # whether some span needs reading in full
         who = list(self.curators.items()) if curators else [(GOLD, 0)]
         for name, code in who:
-            # one query per curator, on the index by curator: faster than one query
-            # numbering curators with a CASE
-            plain = self.store.conn.execute(
-                f'SELECT {x}, ((a."end" << 20) | ({label_case} << 8) | {code}) '
-                "FROM annotations a WHERE a.annotator = ? AND a.kb_id IS NULL "
-                f"AND a.layer = 'ents'{unlinked}",
-                [*label_params, name],
-            ).fetchall()
-            flat = itertools.chain.from_iterable(plain)
-            rows = np.zeros((len(plain), 3), dtype=np.int64)
-            rows[:, :2] = np.fromiter(flat, dtype=np.int64, count=2 * len(plain)).reshape(-1, 2)
-            parts.append(rows)
+            # one query per curator and stretch of documents, on the index by curator:
+            # faster than one query numbering curators with a CASE; the numbers cross as
+            # strings of integers (both from one pass over the same rows, so in the
+            # same order), and the same pass counts the spans to read in full
+            for low, high in self.ranges:
+                ((xs, ys, others),) = self.store.conn.execute(
+                    f"SELECT group_concat({x}) FILTER (WHERE {plain}), "
+                    f'group_concat((a."end" << 20) | ({label_case} << 8) | {code}) '
+                    f"FILTER (WHERE {plain}), count(*) FILTER (WHERE NOT ({plain})) "
+                    "FROM annotations a WHERE a.annotator = ? AND a.doc_id BETWEEN ? AND ?",
+                    [*label_params, name, low, high],
+                ).fetchall()
+                special = special or others > 0
+                if not xs:
+                    continue
+                rows = np.zeros((xs.count(",") + 1, 3), dtype=np.int64)
+                rows[:, 0], rows[:, 1] = ints(xs), ints(ys)
+                parts.append(rows)
         rows = np.concatenate(parts)
-        if not self.any_special:
+        if not special:
             return rows
         marks = ",".join("?" * len(who))
         special = self.store.conn.execute(
