@@ -264,12 +264,7 @@ def _corpus(
     n = len(doc)
     # every token in one coordinate: document i's text starts at base[i]
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    base = np.zeros(len(texts), dtype=np.int64)
-    if len(texts):
-        np.cumsum(lengths[:-1] + 1, out=base[1:])
-    tok_doc = np.repeat(np.arange(len(texts)), np.diff(tokens.first))
-    g_starts = tokens.starts + base[tok_doc]
-    g_ends = tokens.ends + base[tok_doc]
+    base, g_starts, g_ends = tokens.base, tokens.starts, tokens.ends
     end = np.minimum(end, lengths[doc]) if n else end
     g_start, g_end = start + base[doc], end + base[doc]
     tok_first = np.searchsorted(g_ends, g_start, side="right")
