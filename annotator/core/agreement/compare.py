@@ -112,6 +112,7 @@ def compute(corpus: Corpus, *, units: str = "all") -> Agreement:
         _scope(corpus, keys, (a, b), units) for a, b in itertools.combinations(range(r), 2)
     )
     group = _scope(corpus, keys, tuple(range(r)), units) if r >= 3 else None
+    keys.span_figures.clear()
     return Agreement(
         corpus.layer, units, corpus.raters, corpus.labels, pairs, group, corpus.whitespace_only
     )
@@ -151,6 +152,9 @@ class _SpanKeys:
         self.gend = group * longest + c.end
         self.doc, self.start, self.end, self.label = c.doc, c.start, c.end, c.label
         self.n_labels = n_labels
+        # a pair's span figures on a set of documents, kept for the group: when everyone
+        # finished the same documents, the group's pairs are the pairs
+        self.span_figures: dict[tuple[int, int, bytes], tuple[np.ndarray, ...]] = {}
 
 
 def _exact_matches(keys: _SpanKeys, sel_a: np.ndarray, sel_b: np.ndarray) -> np.ndarray:
@@ -209,6 +213,9 @@ def _span_figures(
     """Per label: spans of a, spans of b, exact matches, a's spans overlapped, b's."""
     import numpy as np
 
+    known = (a, b, np.packbits(docs).tobytes())
+    if known in keys.span_figures:
+        return keys.span_figures[known]  # type: ignore[return-value]
     in_docs = docs[c.doc]
     sel_a = in_docs & (c.rater == a)
     sel_b = in_docs & (c.rater == b)
@@ -217,6 +224,7 @@ def _span_figures(
     exact = _exact_matches(keys, sel_a, sel_b)
     over_a = _overlapped(keys, sel_a, sel_b)
     over_b = _overlapped(keys, sel_b, sel_a)
+    keys.span_figures[known] = (n_a, n_b, exact, over_a, over_b)
     return n_a, n_b, exact, over_a, over_b
 
 
@@ -230,7 +238,10 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
     token_in = np.repeat(docs, np.diff(c.tokens.first))
     if units == "labelled":
         token_in &= (c.codes[list(raters)] != 0).any(axis=0)
-    codes = np.stack([c.codes[r][token_in] for r in raters], axis=1)  # units x raters
+    # each rater's token codes: the rows of c.codes themselves when every token counts
+    every = bool(token_in.all())
+    columns = [c.codes[r] if every else c.codes[r][token_in] for r in raters]
+    n_units = len(columns[0])
     k = len(c.categories)
     has = np.array([[lab in cat for cat in c.categories] for lab in c.labels], dtype=bool).reshape(
         len(c.labels), k
@@ -242,10 +253,10 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
     )
     confusion = None
     if len(raters) == 2:
-        confusion = metrics.confusion(codes[:, 0], codes[:, 1], k)
+        confusion = metrics.confusion(columns[0], columns[1], k)
         kappa_alpha = _pair_coefficients(confusion, has)
     else:
-        kappa_alpha = _group_coefficients(codes, k, has)
+        kappa_alpha = _group_coefficients(columns, k, has)
     figures = []
     for li in [None, *range(len(c.labels))]:
         sl = slice(None) if li is None else slice(li, li + 1)
@@ -266,7 +277,7 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
                 partial_f1=_mean(partial),
                 kappa=kappa,
                 alpha=alpha,
-                units=len(codes),
+                units=n_units,
             )
         )
     return Scope(
@@ -309,15 +320,15 @@ def _pair_coefficients(
 
 
 def _group_coefficients(
-    codes: np.ndarray, k: int, has: np.ndarray
+    columns: Sequence[np.ndarray], k: int, has: np.ndarray
 ) -> dict[int | None, tuple[float, float]]:
     import numpy as np
 
-    counts, weights = metrics.unit_counts(codes, k)
+    counts, weights = metrics.unit_counts_of_columns(columns, k)
     out: dict[int | None, tuple[float, float]] = {
         None: (metrics.fleiss_kappa(counts, weights), metrics.alpha_multi(counts, weights))
     }
-    m = codes.shape[1]
+    m = len(columns)
     for li, yes in enumerate(has):
         with_label = counts[:, yes].sum(axis=1)
         binary = np.stack([m - with_label, with_label], axis=1)

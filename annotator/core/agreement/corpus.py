@@ -60,7 +60,7 @@ class Corpus:
     attr: np.ndarray  # int: index into attrs of a figure's attributes, -1 for entities
     attrs: list[dict[str, Any]]
     # compound token categories: codes[r] is rater r's category of every token (0 = O)
-    codes: np.ndarray  # int32, raters x tokens
+    codes: np.ndarray  # unsigned (as small as fits), raters x tokens
     categories: tuple[frozenset[str], ...]  # category code -> its labels (0: empty)
     whitespace_only: int = 0  # spans with no token: left out
 
@@ -325,6 +325,13 @@ def _attrs(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _code_type(categories: int) -> type:
+    """The smallest unsigned integer type holding codes 0 .. categories - 1."""
+    import numpy as np
+
+    return np.uint8 if categories <= 1 << 8 else np.uint16 if categories <= 1 << 16 else np.int32
+
+
 def _token_codes(
     n_raters: int,
     n_tokens: int,
@@ -357,17 +364,18 @@ def _token_codes(
         if len(first):
             masks[:, w] = np.bitwise_or.reduceat(bits, first)
     cells = cell[first]
-    codes = np.zeros(n_raters * n_tokens, dtype=np.int32)
     categories: list[frozenset[str]] = [frozenset()]
     if words == 1 and len(labels) <= 20:
         # few labels: every combination has a slot, numbered without sorting
         present = np.bincount(masks[:, 0], minlength=1 << len(labels)) > 0
         present[0] = False
         number = np.cumsum(present)
+        codes = np.zeros(n_raters * n_tokens, dtype=_code_type(int(number[-1]) + 1))
         codes[cells] = number[masks[:, 0]]
         distinct = np.flatnonzero(present)[:, None]
     else:
         distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
+        codes = np.zeros(n_raters * n_tokens, dtype=_code_type(len(distinct) + 1))
         codes[cells] = inverse.reshape(-1) + 1
     for row in distinct.tolist():
         categories.append(

@@ -13,6 +13,7 @@ unlabelled by everyone costs little.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,28 +65,33 @@ def alpha_pair(matrix: np.ndarray) -> float:
 def unit_counts(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(counts, weights): for each distinct row of `codes` (units x raters), how many
     raters chose each of the k categories, and how many units have that row."""
+    return unit_counts_of_columns([codes[:, j] for j in range(codes.shape[1])], k)
+
+
+def unit_counts_of_columns(columns: Sequence[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`unit_counts` of the matrix whose columns (one per rater) are given: the same
+    without building it."""
     import numpy as np
 
-    n_units, raters = codes.shape
+    n_units, raters = len(columns[0]), len(columns)
     if n_units == 0:
         return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if k**raters < 2**62:
+        key = columns[0].astype(np.int64)
+        for col in columns[1:]:
+            key *= k
+            key += col
     if k**raters <= 1 << 22:
         # every possible row has a slot: counted without sorting
-        key = np.zeros(n_units, dtype=np.int64)
-        for j in range(raters):
-            key = key * k + codes[:, j]
         tally = np.bincount(key, minlength=k**raters)
         seen = np.flatnonzero(tally)
         weights = tally[seen]
         rows = np.stack([(seen // k ** (raters - 1 - j)) % k for j in range(raters)], axis=1)
     elif k**raters < 2**62:
-        key = np.zeros(n_units, dtype=np.int64)
-        for j in range(raters):
-            key = key * k + codes[:, j]
         _, first, weights = np.unique(key, return_index=True, return_counts=True)
-        rows = codes[first]
+        rows = np.stack([col[first] for col in columns], axis=1)
     else:
-        rows, weights = np.unique(codes, axis=0, return_counts=True)
+        rows, weights = np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)
     counts = np.zeros((len(rows), k), dtype=np.int64)
     for j in range(raters):
         np.add.at(counts, (np.arange(len(rows)), rows[:, j]), 1)
