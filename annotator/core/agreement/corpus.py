@@ -152,10 +152,9 @@ class _SpanReader:
         self.ranges = doc_ranges(doc_ids)
         self.position = np.full(max(doc_ids, default=0) + 1, -1, dtype=np.int64)
         self.position[list(doc_ids)] = np.arange(len(doc_ids))
-        used = store.conn.execute(
-            "SELECT DISTINCT label FROM annotations WHERE layer = ?", (layer,)
-        )
-        self.all_labels = sorted({r[0] for r in used})
+        # every label read so far, numbered as met (a first pass over the table for the
+        # labels would cost a fifth of the reading)
+        self.codes: dict[str, int] = {}
         self.wanted = None if labels is None else set(labels)
         self.kb_names: dict[str, int] = {}
         self.attrs: list[dict[str, Any]] = []
@@ -163,24 +162,12 @@ class _SpanReader:
     def read(self) -> dict[str, Any]:
         import numpy as np
 
-        codes = {label: i for i, label in enumerate(self.all_labels)}
-        case = " ".join(f"WHEN ? THEN {i}" for i in codes.values())
         parts = []
         for r, who in enumerate(self.raters):
             chunks = [np.zeros((0, 2), dtype=np.int64)]
-            for low, high in self.ranges if self.layer == "ents" and codes else ():
-                # both lists come from one pass over the same rows, so in the same order
-                ((xs, ys),) = self.store.conn.execute(
-                    f'SELECT group_concat((doc_id << 32) | start), group_concat(("end" << 16) '
-                    f"| CASE label {case} ELSE {_LATE} END) FROM annotations "
-                    "WHERE annotator = ? AND doc_id BETWEEN ? AND ? AND layer = 'ents' "
-                    "AND kb_id IS NULL",
-                    [*codes, who, low, high],
-                ).fetchall()
-                chunks.append(np.stack([ints(xs), ints(ys)], axis=1))
+            for low, high in self.ranges if self.layer == "ents" else ():
+                chunks.append(self._plain(who, low, high))
             plain = np.concatenate(chunks)
-            # a label first used after the labels were read: as if read before it
-            plain = plain[(plain[:, 1] & 0xFFFF) != _LATE]
             cols = {
                 "doc": plain[:, 0] >> 32,
                 "start": plain[:, 0] & 0xFFFFFFFF,
@@ -189,7 +176,7 @@ class _SpanReader:
                 "kb": np.zeros(len(plain), dtype=np.int64),
                 "attr": np.full(len(plain), -1, dtype=np.int64),
             }
-            full = self._full(who, codes)
+            full = self._full(who)
             part = {k: np.concatenate([cols[k], full[k]]) for k in cols}
             part["rater"] = np.full(len(part["doc"]), r, dtype=np.int64)
             parts.append(part)
@@ -203,10 +190,11 @@ class _SpanReader:
         spans = {k: v[keep] for k, v in spans.items()}
         spans["doc"] = pos[keep]
         # the labels asked for, or those the curators used, numbered in sorted order
-        present = sorted({self.all_labels[i] for i in np.unique(spans["label"]).tolist()})
+        met = list(self.codes)
+        present = sorted({met[i] for i in np.unique(spans["label"]).tolist()})
         labels = sorted(self.wanted) if self.wanted is not None else present
         index = {label: i for i, label in enumerate(labels)}
-        renumber = np.array([index.get(x, -1) for x in self.all_labels], dtype=np.int64)
+        renumber = np.array([index.get(x, -1) for x in met], dtype=np.int64)
         if len(spans["label"]):
             spans["label"] = renumber[spans["label"]]
         spans = {k: v[spans["label"] >= 0] for k, v in spans.items()}
@@ -216,7 +204,41 @@ class _SpanReader:
         out["attrs"] = self.attrs
         return out
 
-    def _full(self, who: str, codes: dict[str, int]) -> dict[str, np.ndarray]:
+    def _plain(self, who: str, low: int, high: int) -> np.ndarray:
+        """(doc << 32 | start, end << 16 | label) of the curator's entity spans without a
+        knowledge-base id on documents low..high; a label not met before is numbered,
+        and the stretch read again."""
+        import numpy as np
+
+        where = "annotator = ? AND doc_id BETWEEN ? AND ? AND layer = 'ents' AND kb_id IS NULL"
+        for attempt in range(2):
+            whens = " ".join(f"WHEN ? THEN {i}" for i in self.codes.values())
+            case = f"CASE label {whens} ELSE {_LATE} END" if whens else str(_LATE)
+            # both lists come from one pass over the same rows, so in the same order
+            ((xs, ys),) = self.store.conn.execute(
+                f'SELECT group_concat((doc_id << 32) | start), group_concat(("end" << 16) '
+                f"| {case}) FROM annotations WHERE {where}",
+                [*self.codes, who, low, high],
+            ).fetchall()
+            rows = np.stack([ints(xs), ints(ys)], axis=1)
+            late = (rows[:, 1] & 0xFFFF) == _LATE
+            if not late.any():
+                return rows
+            if attempt == 0:
+                for (label,) in self.store.conn.execute(
+                    f"SELECT DISTINCT label FROM annotations WHERE {where}", (who, low, high)
+                ):
+                    self._code(label)
+        # a label first used while reading: as if read before it
+        return rows[~late]
+
+    def _code(self, label: str) -> int:
+        code = self.codes.setdefault(label, len(self.codes))
+        if code >= _LATE:
+            raise AgreementError(f"agreement handles up to {_LATE} labels")
+        return code
+
+    def _full(self, who: str) -> dict[str, np.ndarray]:
         """Spans with a knowledge-base id, and figures, read row by row."""
         import numpy as np
 
@@ -241,7 +263,7 @@ class _SpanReader:
             "doc": np.array([r[0] for r in rows], dtype=np.int64),
             "start": np.array([r[1] for r in rows], dtype=np.int64),
             "end": np.array([r[2] for r in rows], dtype=np.int64),
-            "label": np.array([codes[r[3]] for r in rows], dtype=np.int64),
+            "label": np.array([self._code(r[3]) for r in rows], dtype=np.int64),
             "kb": np.array(kb, dtype=np.int64),
             "attr": np.array(attr, dtype=np.int64),
         }
