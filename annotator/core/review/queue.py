@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 _START_BITS = 32
 _MAX_LABELS = 4096
 _MAX_CURATORS = 256
+_LATE = _MAX_LABELS - 1  # the label code of a span whose label is not numbered yet
+_TOO_MANY = f"the review queue handles up to {_MAX_LABELS - 1} labels and {_MAX_CURATORS} curators"
 
 
 @dataclass(frozen=True)
@@ -129,52 +131,73 @@ class _Reader:
         self.store = store
         self.ranges = doc_ranges(docs)  # only spans on these documents are read
         c = store.conn
-        labels = [r[0] for r in c.execute("SELECT DISTINCT label FROM annotations")]
-        self.labels = {label: i for i, label in enumerate(labels)}
+        # every label read so far, numbered as met (a first pass over the table for the
+        # labels would cost a fifth of the reading)
+        self.labels: dict[str, int] = {}
         self.linked = bool(c.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0])
-        if len(self.labels) > _MAX_LABELS or len(names) > _MAX_CURATORS:
-            raise ValueError(
-                f"the review queue handles up to {_MAX_LABELS} labels and {_MAX_CURATORS} curators"
-            )
+        if len(names) > _MAX_CURATORS:
+            raise ValueError(_TOO_MANY)
         self.names = names
         self.curators = {n: i for i, n in enumerate(names)}
         self._extra: dict[tuple[str | None, str | None, str | None], int] = {}
 
-    def _case(self, column: str, codes: dict[str, int]) -> tuple[str, list[str]]:
-        whens = " ".join(f"WHEN ? THEN {code}" for code in codes.values())
-        return f"CASE {column} {whens} ELSE 0 END", list(codes)
+    def _code(self, label: str) -> int:
+        code = self.labels.setdefault(label, len(self.labels))
+        if code >= _LATE:
+            raise ValueError(_TOO_MANY)
+        return code
+
+    def _plain(self, name: str, code: int, low: int, high: int) -> tuple[np.ndarray, int]:
+        """(X, Y, 0) of the curator's plain entity spans (no knowledge-base id, no link)
+        on documents low..high, and how many of the curator's other spans are there; a
+        label not met before is numbered, and the stretch read again."""
+        import numpy as np
+
+        x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
+        plain = "a.kb_id IS NULL AND a.layer = 'ents'"
+        if self.linked:
+            plain += " AND a.id NOT IN (SELECT annotation_id FROM links)"
+        where = "a.annotator = ? AND a.doc_id BETWEEN ? AND ?"
+        for attempt in range(2):
+            whens = " ".join(f"WHEN ? THEN {i}" for i in self.labels.values())
+            case = f"CASE a.label {whens} ELSE {_LATE} END" if whens else str(_LATE)
+            # the numbers cross as strings of integers (both from one pass over the same
+            # rows, so in the same order), and the same pass counts the other spans
+            ((xs, ys, others),) = self.store.conn.execute(
+                f"SELECT group_concat({x}) FILTER (WHERE {plain}), "
+                f'group_concat((a."end" << 20) | ({case} << 8) | {code}) '
+                f"FILTER (WHERE {plain}), count(*) FILTER (WHERE NOT ({plain})) "
+                f"FROM annotations a WHERE {where}",
+                [*self.labels, name, low, high],
+            ).fetchall()
+            rows = np.zeros((xs.count(",") + 1 if xs else 0, 3), dtype=np.int64)
+            rows[:, 0], rows[:, 1] = ints(xs), ints(ys)
+            late = ((rows[:, 1] >> 8) & 0xFFF) == _LATE
+            if not late.any():
+                return rows, others
+            if attempt == 0:
+                for (label,) in self.store.conn.execute(
+                    f"SELECT DISTINCT a.label FROM annotations a WHERE {where} AND {plain}",
+                    (name, low, high),
+                ):
+                    self._code(label)
+        # a label first used while reading: as if read before it
+        return rows[~late], others
 
     def spans(self, *, curators: bool) -> np.ndarray:
         """(X, Y, E) of every span of the curators (or, with curators False, of the
         gold); whether a curator finished the document is for the caller to check."""
         import numpy as np
 
-        label_case, label_params = self._case("a.label", self.labels)
-        x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
-        plain = "a.kb_id IS NULL AND a.layer = 'ents'"
-        if self.linked:
-            plain += " AND a.id NOT IN (SELECT annotation_id FROM links)"
         parts = [np.zeros((0, 3), dtype=np.int64)]
         special = self.linked  # whether some span needs reading in full
         who = list(self.curators.items()) if curators else [(GOLD, 0)]
         for name, code in who:
             # one query per curator and stretch of documents, on the index by curator:
-            # faster than one query numbering curators with a CASE; the numbers cross as
-            # strings of integers (both from one pass over the same rows, so in the
-            # same order), and the same pass counts the spans to read in full
+            # faster than one query numbering curators with a CASE
             for low, high in self.ranges:
-                ((xs, ys, others),) = self.store.conn.execute(
-                    f"SELECT group_concat({x}) FILTER (WHERE {plain}), "
-                    f'group_concat((a."end" << 20) | ({label_case} << 8) | {code}) '
-                    f"FILTER (WHERE {plain}), count(*) FILTER (WHERE NOT ({plain})) "
-                    "FROM annotations a WHERE a.annotator = ? AND a.doc_id BETWEEN ? AND ?",
-                    [*label_params, name, low, high],
-                ).fetchall()
+                rows, others = self._plain(name, code, low, high)
                 special = special or others > 0
-                if not xs:
-                    continue
-                rows = np.zeros((xs.count(",") + 1, 3), dtype=np.int64)
-                rows[:, 0], rows[:, 1] = ints(xs), ints(ys)
                 parts.append(rows)
         rows = np.concatenate(parts)
         if not special:
@@ -198,7 +221,7 @@ class _Reader:
 
     def _row(self, doc_id: int, sig: Sig, curator: int) -> list[int]:
         x = ((doc_id * 2 + (sig.layer == "figures")) << _START_BITS) | sig.start
-        y = (sig.end << 20) | (self.labels.get(sig.label, 0) << 8) | curator
+        y = (sig.end << 20) | (self._code(sig.label) << 8) | curator
         extra = (sig.kb_id, sig.value, sig.links)
         e = (
             0
