@@ -66,61 +66,84 @@ def review_queue(
     finished). `only_open` leaves out documents with nothing open."""
     import numpy as np
 
-    done = _finished(store, curators)
+    done = _finished(store, curators)  # curator -> the ids of the documents they finished
+    top = max((int(ids.max()) for ids in done.values() if len(ids)), default=-1) + 1
+    everyone = sorted(done)
+    finished = np.zeros((len(everyone), top), dtype=bool)
+    for i, who in enumerate(everyone):
+        finished[i, done[who]] = True
     if pair is not None:
-        done = {d: who for d, who in done.items() if pair[0] in who and pair[1] in who}
-    docs = sorted(d for d, who in done.items() if len(who) >= 2)
+        both = np.zeros(top, dtype=bool)
+        if pair[0] in done and pair[1] in done:
+            both = finished[everyone.index(pair[0])] & finished[everyone.index(pair[1])]
+        finished &= both
+    n_finished = finished.sum(axis=0)
+    shared = n_finished >= 2
+    docs = np.flatnonzero(shared).tolist()
     if not docs:
         return []
-    names = sorted({c for d in docs for c in done[d]})
+    # the curators of those documents, and only their work there
+    used = finished[:, shared].any(axis=1)
+    names = [who for who, u in zip(everyone, used.tolist(), strict=True) if u]
+    finished = finished[used] & shared
+    n_finished = np.where(shared, n_finished, 0)
     reader = _Reader(store, names, docs)
     spans = reader.spans(curators=True)
     decisions = np.concatenate([reader.spans(curators=False), reader.rejections()])
-    n_finished = np.zeros(max(docs) + 1, dtype=np.int64)
-    for d in docs:
-        n_finished[d] = len(done[d])
     # only the spans of a curator who finished the document, on documents two finished
-    finished = np.zeros((len(names), len(n_finished)), dtype=bool)
-    for d in docs:
-        for who in done[d]:
-            finished[names.index(who), d] = True
     doc_of = spans[:, 0] >> (_START_BITS + 1)
     inside = doc_of < len(n_finished)
     spans = spans[inside]
     spans = spans[finished[spans[:, 1] & 0xFF, doc_of[inside]]]
     label_code = None if label is None else reader.labels.get(label, -1)
-    counts = _count(spans, decisions, n_finished, names, label_code, pair)
+    groups, disputes, open_ = _count(spans, decisions, n_finished, names, label_code, pair)
     titles = dict(store.conn.execute("SELECT id, title FROM documents"))
     statuses = dict(
         store.conn.execute("SELECT doc_id, status FROM status WHERE annotator = ?", (GOLD,))
     )
-    entries = [
-        QueueEntry(
-            d,
-            titles.get(d, ""),
-            tuple(sorted(done[d])),
-            int(counts[1][d]),
-            int(counts[2][d]),
-            int(counts[0][d]),
-            statuses.get(d, "open"),
-        )
-        for d in docs
-    ]
+    ids = np.array(docs, dtype=np.int64)
+    groups, disputes, open_ = groups[ids], disputes[ids], open_[ids]
     if only_open:
-        entries = [e for e in entries if e.open]
-    entries.sort(key=lambda e: (-e.open, -e.disputes, e.agreement, e.doc_id))
+        keep = open_ > 0
+        ids, groups, disputes, open_ = ids[keep], groups[keep], disputes[keep], open_[keep]
+    # worst first: most open, most disputes, lowest agreement (as QueueEntry.agreement
+    # computes it), then by id
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agreement = np.where(groups > 0, 1.0 - disputes / np.maximum(groups, 1), 1.0)
+    order = np.lexsort((ids, agreement, -disputes, -open_))
+    # each document's curators, one tuple per combination of them
+    bits = np.zeros(top, dtype=np.int64)
+    for i in range(len(names)):
+        bits |= finished[i].astype(np.int64) << i
+    combos: dict[int, tuple[str, ...]] = {}
+    entries = []
+    for d, g, n, o in zip(
+        ids[order].tolist(),
+        groups[order].tolist(),
+        disputes[order].tolist(),
+        open_[order].tolist(),
+        strict=True,
+    ):
+        mask = int(bits[d])
+        who = combos.get(mask)
+        if who is None:
+            who = combos[mask] = tuple(c for i, c in enumerate(names) if mask >> i & 1)
+        entries.append(QueueEntry(d, titles.get(d, ""), who, n, o, g, statuses.get(d, "open")))
     return entries
 
 
-def _finished(store: Store, curators: Sequence[str] | None) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
+def _finished(store: Store, curators: Sequence[str] | None) -> dict[str, np.ndarray]:
+    """Each curator's finished documents (of `curators`; default: all but the gold)."""
     wanted = None if curators is None else set(curators)
-    for doc_id, who in store.conn.execute(
-        "SELECT doc_id, annotator FROM status WHERE status = 'done' AND annotator != ?", (GOLD,)
-    ):
-        if wanted is None or who in wanted:
-            out.setdefault(doc_id, set()).add(who)
-    return out
+    return {
+        who: ints(joined)
+        for who, joined in store.conn.execute(
+            "SELECT annotator, group_concat(doc_id) FROM status "
+            "WHERE status = 'done' AND annotator != ? GROUP BY annotator",
+            (GOLD,),
+        )
+        if wanted is None or who in wanted
+    }
 
 
 class _Reader:
@@ -309,10 +332,13 @@ def _order(x: np.ndarray, y: np.ndarray, e: np.ndarray) -> np.ndarray:
 
     if not e.any():
         section, start = x >> _START_BITS, x & ((1 << _START_BITS) - 1)
-        rank = np.unique(section, return_inverse=True)[1].reshape(-1)
         length = (y >> 20) - start
         low = y & 0xFFFFF  # label and curator
-        widths = [_bits(rank), _bits(start), _bits(length), 20]
+        rest = [_bits(start), _bits(length), 20]
+        rank = section  # in the order of the sections: themselves when they fit
+        if _bits(section) + sum(rest) > 63:
+            rank = np.unique(section, return_inverse=True)[1].reshape(-1)
+        widths = [_bits(rank), *rest]
         if sum(widths) <= 63 and length.min() >= 0:
             key = rank.astype(np.int64)
             for values, width in zip((start, length, low), widths[1:], strict=True):
