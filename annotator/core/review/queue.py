@@ -92,9 +92,10 @@ def review_queue(
     decisions = np.concatenate([reader.spans(curators=False), reader.rejections()])
     # only the spans of a curator who finished the document, on documents two finished
     doc_of = spans[:, 0] >> (_START_BITS + 1)
-    inside = doc_of < len(n_finished)
-    spans = spans[inside]
-    spans = spans[finished[spans[:, 1] & 0xFF, doc_of[inside]]]
+    keep = doc_of < len(n_finished)
+    keep[keep] = finished[spans[keep, 1] & 0xFF, doc_of[keep]]
+    if not keep.all():  # usually all are: no copy
+        spans = spans[keep]
     label_code = None if label is None else reader.labels.get(label, -1)
     groups, disputes, open_ = _count(spans, decisions, n_finished, names, label_code, pair)
     titles = dict(store.conn.execute("SELECT id, title FROM documents"))
