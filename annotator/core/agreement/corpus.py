@@ -287,10 +287,12 @@ def _corpus(
     # every token in one coordinate: document i's text starts at base[i]
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     base, g_starts, g_ends = tokens.base, tokens.starts, tokens.ends
-    end = np.minimum(end, lengths[doc]) if n else end
+    if n:  # a span past its text's end has no token there (and is left out below)
+        start, end = np.minimum(start, lengths[doc]), np.minimum(end, lengths[doc])
     g_start, g_end = start + base[doc], end + base[doc]
-    tok_first = np.searchsorted(g_ends, g_start, side="right")
-    tok_last = np.searchsorted(g_starts, g_end, side="left")
+    # searched in the tokens' own type: no copy of the token arrays
+    tok_first = np.searchsorted(g_ends, g_start.astype(g_ends.dtype), side="right")
+    tok_last = np.searchsorted(g_starts, g_end.astype(g_starts.dtype), side="left")
     keep = (tok_first < tok_last) & (start < end)
     whitespace_only = int(n - keep.sum())
     idx = np.flatnonzero(keep)

@@ -268,7 +268,7 @@ class Tokens:
     points), likewise `ends`.
     """
 
-    starts: np.ndarray  # int64, offset of each token on the axis
+    starts: np.ndarray  # offset of each token on the axis (int32 while the axis fits)
     ends: np.ndarray
     first: np.ndarray  # int64, len(documents) + 1: each document's first token
     base: np.ndarray  # int64, len(documents): where each document starts on the axis
@@ -292,8 +292,10 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     base = np.zeros(len(texts), dtype=np.int64)
     if len(texts):
         np.cumsum(lengths[:-1] + 1, out=base[1:])
-    starts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    ends: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    axis = int(base[-1]) + len(texts[-1]) if len(texts) else 0
+    kind = np.int32 if axis < 2**31 else np.int64  # half the memory for most corpora
+    starts: list[np.ndarray] = [np.zeros(0, dtype=kind)]
+    ends: list[np.ndarray] = [np.zeros(0, dtype=kind)]
     i = 0
     while i < len(texts):
         j, size = i, 0
@@ -301,14 +303,13 @@ def tokenize(texts: Sequence[str]) -> Tokens:
             size += len(texts[j]) + 1
             j += 1
         s, e = _tokenize_batch(texts[i:j])
-        s += base[i]
-        e += base[i]
-        starts.append(s)
-        ends.append(e)
+        starts.append((s + base[i]).astype(kind))
+        ends.append((e + base[i]).astype(kind))
         i = j
     all_starts = np.concatenate(starts)
     # each document's first token: the first starting at or after its base
-    first = np.append(np.searchsorted(all_starts, base), len(all_starts)).astype(np.int64)
+    first = np.append(np.searchsorted(all_starts, base.astype(kind)), len(all_starts))
+    first = first.astype(np.int64)
     return Tokens(all_starts, np.concatenate(ends), first, base)
 
 
