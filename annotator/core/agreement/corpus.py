@@ -182,22 +182,23 @@ class _SpanReader:
             parts.append(part)
         spans = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # only documents two curators finished, and only work of a curator who finished it
+        pos = np.full(len(spans["doc"]), -1, dtype=np.int64)
         inside = spans["doc"] < len(self.position)
-        spans = {k: v[inside] for k, v in spans.items()}
-        pos = self.position[spans["doc"]]
+        pos[inside] = self.position[spans["doc"][inside]]
         keep = pos >= 0
         keep[keep] = self.finished[spans["rater"][keep], pos[keep]]
-        spans = {k: v[keep] for k, v in spans.items()}
-        spans["doc"] = pos[keep]
+        spans["doc"] = pos
+        spans = _where(spans, keep)
         # the labels asked for, or those the curators used, numbered in sorted order
         met = list(self.codes)
-        present = sorted({met[i] for i in np.unique(spans["label"]).tolist()})
+        used = np.bincount(spans["label"], minlength=len(met)) > 0
+        present = sorted(met[i] for i in np.flatnonzero(used).tolist())
         labels = sorted(self.wanted) if self.wanted is not None else present
         index = {label: i for i, label in enumerate(labels)}
         renumber = np.array([index.get(x, -1) for x in met], dtype=np.int64)
         if len(spans["label"]):
             spans["label"] = renumber[spans["label"]]
-        spans = {k: v[spans["label"] >= 0] for k, v in spans.items()}
+        spans = _where(spans, spans["label"] >= 0)
         out: dict[str, Any] = dict(spans)
         out["labels"] = tuple(labels)
         out["kb_names"] = tuple(sorted(self.kb_names, key=self.kb_names.__getitem__))
@@ -328,6 +329,11 @@ def _corpus(
         categories=categories,
         whitespace_only=whitespace_only,
     )
+
+
+def _where(columns: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
+    """The rows of `keep`, without copying when all are kept (usually)."""
+    return columns if keep.all() else {k: v[keep] for k, v in columns.items()}
 
 
 def _texts(store: Store, doc_ids: Sequence[int]) -> list[str]:
