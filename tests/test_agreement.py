@@ -421,3 +421,19 @@ def test_reference_libraries_are_never_imported_at_run_time() -> None:
         text = path.read_text(encoding="utf-8")
         for name in ("krippendorff", "sklearn", "statsmodels"):
             assert f"import {name}" not in text and f"from {name}" not in text, path
+
+
+def test_counts_a_stretch_at_a_time_equal_counts_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.core.agreement import metrics
+
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 7, size=(1000, 3)).astype(np.uint8)
+    whole = metrics.confusion(codes[:, 0], codes[:, 1], 7)
+    counts, weights = metrics.unit_counts(codes, 7)
+    monkeypatch.setattr(metrics, "_STRETCH", 64)
+    assert (metrics.confusion(codes[:, 0], codes[:, 1], 7) == whole).all()
+    assert whole.sum() == 1000
+    assert whole[2, 3] == int(((codes[:, 0] == 2) & (codes[:, 1] == 3)).sum())
+    stretched = metrics.unit_counts(codes, 7)
+    assert (stretched[0] == counts).all() and (stretched[1] == weights).all()
+    assert weights.sum() == 1000

@@ -20,11 +20,21 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+# units are counted a stretch at a time: the temporaries of a stretch (a few MB) are
+# recycled by the allocator, where those of millions of units at once would be mapped
+# and page-faulted in afresh for every count
+_STRETCH = 1 << 20
+
+
 def confusion(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
     """k x k counts: rows rater a's category, columns rater b's."""
     import numpy as np
 
-    return np.bincount(a.astype(np.int64) * k + b, minlength=k * k).reshape(k, k)
+    out = np.zeros(k * k, dtype=np.int64)
+    for i in range(0, len(a), _STRETCH):
+        j = i + _STRETCH
+        out += np.bincount(a[i:j].astype(np.int64) * k + b[i:j], minlength=k * k)
+    return out.reshape(k, k)
 
 
 def cohen_kappa(matrix: np.ndarray) -> float:
@@ -76,18 +86,23 @@ def unit_counts_of_columns(columns: Sequence[np.ndarray], k: int) -> tuple[np.nd
     n_units, raters = len(columns[0]), len(columns)
     if n_units == 0:
         return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if k**raters < 2**62:
-        key = columns[0].astype(np.int64)
-        for col in columns[1:]:
-            key *= k
-            key += col
     if k**raters <= 1 << 22:
         # every possible row has a slot: counted without sorting
-        tally = np.bincount(key, minlength=k**raters)
+        tally = np.zeros(k**raters, dtype=np.int64)
+        for i in range(0, n_units, _STRETCH):
+            key = columns[0][i : i + _STRETCH].astype(np.int64)
+            for col in columns[1:]:
+                key *= k
+                key += col[i : i + _STRETCH]
+            tally += np.bincount(key, minlength=k**raters)
         seen = np.flatnonzero(tally)
         weights = tally[seen]
         rows = np.stack([(seen // k ** (raters - 1 - j)) % k for j in range(raters)], axis=1)
     elif k**raters < 2**62:
+        key = columns[0].astype(np.int64)
+        for col in columns[1:]:
+            key *= k
+            key += col
         _, first, weights = np.unique(key, return_index=True, return_counts=True)
         rows = np.stack([col[first] for col in columns], axis=1)
     else:
