@@ -389,8 +389,10 @@ def _token_codes(
     first = np.flatnonzero(np.diff(cell, prepend=-1)) if len(cell) else cell
     masks = np.zeros((len(first), words), dtype=np.int64)
     for w in range(words):
-        in_word = (lab // 63) == w
-        bits = np.where(in_word, np.left_shift(np.int64(1), lab % 63), 0)
+        if words == 1:  # every label is a bit of the one word
+            bits = np.left_shift(np.int64(1), lab)
+        else:
+            bits = np.where((lab // 63) == w, np.left_shift(np.int64(1), lab % 63), 0)
         if len(first):
             masks[:, w] = np.bitwise_or.reduceat(bits, first)
     cells = cell[first]
