@@ -26,6 +26,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
 from annotator.cli import main
+from annotator.core import sqlints
 from annotator.core.agreement import AgreementError, agreement
 from annotator.core.agreement.tokens import tokenize
 from annotator.core.offsets import token_bounds
@@ -160,6 +161,16 @@ def test_three_curators_on_the_seeds_equal_the_references(seeded_store: Store) -
     overall = result.group.overall
     assert 0.5 < overall.kappa < 1 and 0.5 < overall.alpha < 1
     assert overall.exact_f1 < overall.partial_f1 < 1
+
+
+def test_spans_read_a_few_documents_at_a_time_give_the_same_figures(
+    seeded_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_curators(seeded_store)
+    seeded_store.add_annotation(1, "bob", "ents", 0, 4, "ORG", "manual", kb_id="kb:x")
+    whole = agreement(seeded_store)
+    monkeypatch.setattr(sqlints, "DOCS_PER_RANGE", 2)
+    assert repr(agreement(seeded_store)) == repr(whole)  # NaN and arrays compare as text
 
 
 # -- hand-made edge cases ----------------------------------------------------------------
@@ -410,3 +421,19 @@ def test_reference_libraries_are_never_imported_at_run_time() -> None:
         text = path.read_text(encoding="utf-8")
         for name in ("krippendorff", "sklearn", "statsmodels"):
             assert f"import {name}" not in text and f"from {name}" not in text, path
+
+
+def test_counts_a_stretch_at_a_time_equal_counts_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.core.agreement import metrics
+
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 7, size=(1000, 3)).astype(np.uint8)
+    whole = metrics.confusion(codes[:, 0], codes[:, 1], 7)
+    counts, weights = metrics.unit_counts(codes, 7)
+    monkeypatch.setattr(metrics, "_STRETCH", 64)
+    assert (metrics.confusion(codes[:, 0], codes[:, 1], 7) == whole).all()
+    assert whole.sum() == 1000
+    assert whole[2, 3] == int(((codes[:, 0] == 2) & (codes[:, 1] == 3)).sum())
+    stretched = metrics.unit_counts(codes, 7)
+    assert (stretched[0] == counts).all() and (stretched[1] == weights).all()
+    assert weights.sum() == 1000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from _review_helpers import three_curators
 
-from annotator.core import review
+from annotator.core import review, sqlints
 from annotator.core.curation import revert
 from annotator.core.model import GOLD
 from annotator.core.review.disputes import Sig
@@ -306,9 +306,15 @@ def _random_project(store: Store, rng: random.Random, docs: int = 30) -> None:
             review.take_version(store, r, "rev", d.id, rng.choice(r.curators))
 
 
-def test_the_queue_counts_as_the_document_view_does(store: Store) -> None:
+@pytest.mark.parametrize("per_range", [None, 1])
+def test_the_queue_counts_as_the_document_view_does(
+    store: Store, per_range: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The fast queue and the per-document view agree on every document of a random
-    project (white space at edges, overlaps, both layers, kb ids, values, decisions)."""
+    project (white space at edges, overlaps, both layers, kb ids, values, decisions),
+    also when the spans are read a few documents at a time."""
+    if per_range:
+        monkeypatch.setattr(sqlints, "DOCS_PER_RANGE", per_range)
     _random_project(store, random.Random(11))
     for label, pair in ((None, None), ("ORG", None), (None, ("a", "c"))):
         queue = {e.doc_id: e for e in review.review_queue(store, label=label, pair=pair)}

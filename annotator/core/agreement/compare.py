@@ -151,38 +151,72 @@ class _SpanKeys:
         self.gend = group * longest + c.end
         self.doc, self.start, self.end, self.label = c.doc, c.start, c.end, c.label
         self.n_labels = n_labels
+        # a pair's span figures on a set of documents, kept for the group: when everyone
+        # finished the same documents, the group's pairs are the pairs
+        self.span_figures: dict[tuple[int, int, bytes], tuple[np.ndarray, ...]] = {}
+        self._raters: dict[tuple[int, bytes], _RaterSpans] = {}
+
+    def rater(self, c: Corpus, r: int, docs: np.ndarray, known: bytes) -> _RaterSpans:
+        """Rater r's spans on `docs` (`known`: their packed bits), sorted once for every
+        pair the rater is in."""
+        if (r, known) not in self._raters:
+            self._raters[r, known] = _RaterSpans(self, docs[c.doc] & (c.rater == r))
+        return self._raters[r, known]
 
 
-def _exact_matches(keys: _SpanKeys, sel_a: np.ndarray, sel_b: np.ndarray) -> np.ndarray:
+class _RaterSpans:
+    """One rater's spans on some documents: `sel` marks them; per label how many
+    (`counts`); their distinct exact keys sorted, with how many spans and the label of
+    each (`keys`, `times`, `key_label`); and their overlap axis sorted by start
+    (`gstart`, `gend`, `glabel`) with `reach`, the furthest end so far."""
+
+    def __init__(self, k: _SpanKeys, sel: np.ndarray) -> None:
+        import numpy as np
+
+        self.sel = sel
+        idx = np.flatnonzero(sel)
+        label = k.label[idx]
+        self.counts = np.bincount(label, minlength=k.n_labels)
+        exact = k.exact[idx]
+        order = np.argsort(exact, kind="stable")
+        exact = exact[order]
+        first = np.flatnonzero(np.diff(exact, prepend=exact[:1] - 1)) if len(exact) else order
+        self.keys = exact[first]
+        self.times = np.diff(np.append(first, len(exact)))
+        self.key_label = label[order[first]]
+        order = np.argsort(k.gstart[idx], kind="stable")
+        self.gstart, self.gend = k.gstart[idx][order], k.gend[idx][order]
+        self.glabel = label[order]
+        self.reach = np.maximum.accumulate(self.gend) if len(order) else self.gend
+
+
+def _exact_matches(keys: _SpanKeys, a: _RaterSpans, b: _RaterSpans) -> np.ndarray:
     """Per label, how many spans of a equal one of b's (each matched once)."""
     import numpy as np
 
-    ka, kb = keys.exact[sel_a], keys.exact[sel_b]
-    ua, ia, ca = np.unique(ka, return_index=True, return_counts=True)
-    ub, cb = np.unique(kb, return_counts=True)
-    _, ja, jb = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    matched = np.minimum(ca[ja], cb[jb])
-    labels = keys.label[sel_a][ia[ja]]
+    if len(a.keys) == 0 or len(b.keys) == 0:
+        return np.zeros(keys.n_labels, dtype=np.int64)
+    at = np.minimum(np.searchsorted(b.keys, a.keys), len(b.keys) - 1)
+    hit = b.keys[at] == a.keys
+    matched = np.minimum(a.times[hit], b.times[at[hit]])
+    labels = a.key_label[hit]
     return np.bincount(labels, weights=matched, minlength=keys.n_labels).astype(np.int64)
 
 
-def _overlapped(keys: _SpanKeys, sel_a: np.ndarray, sel_b: np.ndarray) -> np.ndarray:
+def _overlapped(keys: _SpanKeys, a: _RaterSpans, b: _RaterSpans) -> np.ndarray:
     """Per label, how many spans of a share a character with a span of b of the same
     label."""
     import numpy as np
 
-    labels_a = keys.label[sel_a]
     if not keys.fits:
-        return _overlapped_slow(keys, sel_a, sel_b)
-    a_start, a_end = keys.gstart[sel_a], keys.gend[sel_a]
-    order = np.argsort(keys.gstart[sel_b], kind="stable")
-    b_start, b_end = keys.gstart[sel_b][order], keys.gend[sel_b][order]
-    if len(b_start) == 0 or len(a_start) == 0:
+        return _overlapped_slow(keys, a.sel, b.sel)
+    if len(b.gstart) == 0 or len(a.gstart) == 0:
         return np.zeros(keys.n_labels, dtype=np.int64)
-    reach = np.maximum.accumulate(b_end)  # furthest end of b's spans starting so far
-    j = np.searchsorted(b_start, a_end, side="left") - 1
-    hit = (j >= 0) & (reach[np.maximum(j, 0)] > a_start)
-    return np.bincount(labels_a[hit], minlength=keys.n_labels).astype(np.int64)
+    # the last of b's spans starting before each of a's ends (a's in order of start, so
+    # the ends nearly sorted: a fast search), and whether b reaches past a's start
+    j = np.searchsorted(b.gstart, a.gend, side="left") - 1
+    hit = (j >= 0) & (b.reach[np.maximum(j, 0)] > a.gstart)
+    return np.bincount(a.glabel[hit], minlength=keys.n_labels).astype(np.int64)
 
 
 def _overlapped_slow(keys: _SpanKeys, sel_a: np.ndarray, sel_b: np.ndarray) -> np.ndarray:
@@ -209,14 +243,15 @@ def _span_figures(
     """Per label: spans of a, spans of b, exact matches, a's spans overlapped, b's."""
     import numpy as np
 
-    in_docs = docs[c.doc]
-    sel_a = in_docs & (c.rater == a)
-    sel_b = in_docs & (c.rater == b)
-    n_a = np.bincount(c.label[sel_a], minlength=keys.n_labels)
-    n_b = np.bincount(c.label[sel_b], minlength=keys.n_labels)
-    exact = _exact_matches(keys, sel_a, sel_b)
-    over_a = _overlapped(keys, sel_a, sel_b)
-    over_b = _overlapped(keys, sel_b, sel_a)
+    known = (a, b, np.packbits(docs).tobytes())
+    if known in keys.span_figures:
+        return keys.span_figures[known]  # type: ignore[return-value]
+    spans_a, spans_b = keys.rater(c, a, docs, known[2]), keys.rater(c, b, docs, known[2])
+    n_a, n_b = spans_a.counts, spans_b.counts
+    exact = _exact_matches(keys, spans_a, spans_b)
+    over_a = _overlapped(keys, spans_a, spans_b)
+    over_b = _overlapped(keys, spans_b, spans_a)
+    keys.span_figures[known] = (n_a, n_b, exact, over_a, over_b)
     return n_a, n_b, exact, over_a, over_b
 
 
@@ -230,22 +265,24 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
     token_in = np.repeat(docs, np.diff(c.tokens.first))
     if units == "labelled":
         token_in &= (c.codes[list(raters)] != 0).any(axis=0)
-    codes = np.stack([c.codes[r][token_in] for r in raters], axis=1)  # units x raters
+    # each rater's token codes: the rows of c.codes themselves when every token counts
+    every = bool(token_in.all())
+    columns = [c.codes[r] if every else c.codes[r][token_in] for r in raters]
+    n_units = len(columns[0])
     k = len(c.categories)
     has = np.array([[lab in cat for cat in c.categories] for lab in c.labels], dtype=bool).reshape(
         len(c.labels), k
     )
     pairs = list(itertools.combinations(raters, 2))
     spans = [_span_figures(c, keys, a, b, docs) for a, b in pairs]
-    counts = tuple(
-        np.bincount(c.label[docs[c.doc] & (c.rater == r)], minlength=keys.n_labels) for r in raters
-    )
+    known = np.packbits(docs).tobytes()
+    counts = tuple(keys.rater(c, r, docs, known).counts for r in raters)
     confusion = None
     if len(raters) == 2:
-        confusion = metrics.confusion(codes[:, 0], codes[:, 1], k)
+        confusion = metrics.confusion(columns[0], columns[1], k)
         kappa_alpha = _pair_coefficients(confusion, has)
     else:
-        kappa_alpha = _group_coefficients(codes, k, has)
+        kappa_alpha = _group_coefficients(columns, k, has)
     figures = []
     for li in [None, *range(len(c.labels))]:
         sl = slice(None) if li is None else slice(li, li + 1)
@@ -266,7 +303,7 @@ def _scope(c: Corpus, keys: _SpanKeys, raters: tuple[int, ...], units: str) -> S
                 partial_f1=_mean(partial),
                 kappa=kappa,
                 alpha=alpha,
-                units=len(codes),
+                units=n_units,
             )
         )
     return Scope(
@@ -309,15 +346,15 @@ def _pair_coefficients(
 
 
 def _group_coefficients(
-    codes: np.ndarray, k: int, has: np.ndarray
+    columns: Sequence[np.ndarray], k: int, has: np.ndarray
 ) -> dict[int | None, tuple[float, float]]:
     import numpy as np
 
-    counts, weights = metrics.unit_counts(codes, k)
+    counts, weights = metrics.unit_counts_of_columns(columns, k)
     out: dict[int | None, tuple[float, float]] = {
         None: (metrics.fleiss_kappa(counts, weights), metrics.alpha_multi(counts, weights))
     }
-    m = codes.shape[1]
+    m = len(columns)
     for li, yes in enumerate(has):
         with_label = counts[:, yes].sum(axis=1)
         binary = np.stack([m - with_label, with_label], axis=1)

@@ -11,7 +11,6 @@ covers is "O" (outside).
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.agreement.tokens import Tokens, tokenize
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD
+from annotator.core.sqlints import doc_ranges, ints
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
     import numpy as np
 
 OUTSIDE = "O"
+_LATE = 0xFFFF  # the label code of a span whose label is not among those read
 
 
 class AgreementError(AnnotatorError):
@@ -59,7 +60,7 @@ class Corpus:
     attr: np.ndarray  # int: index into attrs of a figure's attributes, -1 for entities
     attrs: list[dict[str, Any]]
     # compound token categories: codes[r] is rater r's category of every token (0 = O)
-    codes: np.ndarray  # int32, raters x tokens
+    codes: np.ndarray  # unsigned (as small as fits), raters x tokens
     categories: tuple[frozenset[str], ...]  # category code -> its labels (0: empty)
     whitespace_only: int = 0  # spans with no token: left out
 
@@ -131,7 +132,8 @@ class _SpanReader:
     Moving a row from SQLite into Python costs about as much as all the rest of the work
     on it, so an entity span without a knowledge-base id crosses as two numbers SQLite
     computes ((document << 32) | start and (end << 16) | label), one query per curator on
-    the index by curator; spans with a knowledge-base id and figures (whose attributes
+    the index by curator, a few hundred documents' worth at once (`sqlints`). Spans
+    with a knowledge-base id (found by the index on it) and figures (whose attributes
     are JSON) are read in full: there are far fewer of them."""
 
     def __init__(
@@ -147,12 +149,12 @@ class _SpanReader:
 
         self.store, self.raters, self.layer = store, raters, layer
         self.finished = finished
+        self.ranges = doc_ranges(doc_ids)
         self.position = np.full(max(doc_ids, default=0) + 1, -1, dtype=np.int64)
         self.position[list(doc_ids)] = np.arange(len(doc_ids))
-        used = store.conn.execute(
-            "SELECT DISTINCT label FROM annotations WHERE layer = ?", (layer,)
-        )
-        self.all_labels = sorted({r[0] for r in used})
+        # every label read so far, numbered as met (a first pass over the table for the
+        # labels would cost a fifth of the reading)
+        self.codes: dict[str, int] = {}
         self.wanted = None if labels is None else set(labels)
         self.kb_names: dict[str, int] = {}
         self.attrs: list[dict[str, Any]] = []
@@ -160,19 +162,12 @@ class _SpanReader:
     def read(self) -> dict[str, Any]:
         import numpy as np
 
-        codes = {label: i for i, label in enumerate(self.all_labels)}
-        case = " ".join(f"WHEN ? THEN {i}" for i in codes.values())
         parts = []
         for r, who in enumerate(self.raters):
-            plain = np.zeros((0, 2), dtype=np.int64)
-            if self.layer == "ents" and codes:
-                rows = self.store.conn.execute(
-                    f'SELECT (doc_id << 32) | start, ("end" << 16) | CASE label {case} END '
-                    "FROM annotations WHERE annotator = ? AND layer = 'ents' AND kb_id IS NULL",
-                    [*codes, who],
-                ).fetchall()
-                flat = itertools.chain.from_iterable(rows)
-                plain = np.fromiter(flat, dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+            chunks = [np.zeros((0, 2), dtype=np.int64)]
+            for low, high in self.ranges if self.layer == "ents" else ():
+                chunks.append(self._plain(who, low, high))
+            plain = np.concatenate(chunks)
             cols = {
                 "doc": plain[:, 0] >> 32,
                 "start": plain[:, 0] & 0xFFFFFFFF,
@@ -181,41 +176,80 @@ class _SpanReader:
                 "kb": np.zeros(len(plain), dtype=np.int64),
                 "attr": np.full(len(plain), -1, dtype=np.int64),
             }
-            full = self._full(who, codes)
+            full = self._full(who)
             part = {k: np.concatenate([cols[k], full[k]]) for k in cols}
             part["rater"] = np.full(len(part["doc"]), r, dtype=np.int64)
             parts.append(part)
         spans = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # only documents two curators finished, and only work of a curator who finished it
+        pos = np.full(len(spans["doc"]), -1, dtype=np.int64)
         inside = spans["doc"] < len(self.position)
-        spans = {k: v[inside] for k, v in spans.items()}
-        pos = self.position[spans["doc"]]
+        pos[inside] = self.position[spans["doc"][inside]]
         keep = pos >= 0
         keep[keep] = self.finished[spans["rater"][keep], pos[keep]]
-        spans = {k: v[keep] for k, v in spans.items()}
-        spans["doc"] = pos[keep]
+        spans["doc"] = pos
+        spans = _where(spans, keep)
         # the labels asked for, or those the curators used, numbered in sorted order
-        present = sorted({self.all_labels[i] for i in np.unique(spans["label"]).tolist()})
+        met = list(self.codes)
+        used = np.bincount(spans["label"], minlength=len(met)) > 0
+        present = sorted(met[i] for i in np.flatnonzero(used).tolist())
         labels = sorted(self.wanted) if self.wanted is not None else present
         index = {label: i for i, label in enumerate(labels)}
-        renumber = np.array([index.get(x, -1) for x in self.all_labels], dtype=np.int64)
+        renumber = np.array([index.get(x, -1) for x in met], dtype=np.int64)
         if len(spans["label"]):
             spans["label"] = renumber[spans["label"]]
-        spans = {k: v[spans["label"] >= 0] for k, v in spans.items()}
+        spans = _where(spans, spans["label"] >= 0)
         out: dict[str, Any] = dict(spans)
         out["labels"] = tuple(labels)
         out["kb_names"] = tuple(sorted(self.kb_names, key=self.kb_names.__getitem__))
         out["attrs"] = self.attrs
         return out
 
-    def _full(self, who: str, codes: dict[str, int]) -> dict[str, np.ndarray]:
+    def _plain(self, who: str, low: int, high: int) -> np.ndarray:
+        """(doc << 32 | start, end << 16 | label) of the curator's entity spans without a
+        knowledge-base id on documents low..high; a label not met before is numbered,
+        and the stretch read again."""
+        import numpy as np
+
+        where = "annotator = ? AND doc_id BETWEEN ? AND ? AND layer = 'ents' AND kb_id IS NULL"
+        for attempt in range(2):
+            whens = " ".join(f"WHEN ? THEN {i}" for i in self.codes.values())
+            case = f"CASE label {whens} ELSE {_LATE} END" if whens else str(_LATE)
+            # both lists come from one pass over the same rows, so in the same order
+            ((xs, ys),) = self.store.conn.execute(
+                f'SELECT group_concat((doc_id << 32) | start), group_concat(("end" << 16) '
+                f"| {case}) FROM annotations WHERE {where}",
+                [*self.codes, who, low, high],
+            ).fetchall()
+            rows = np.stack([ints(xs), ints(ys)], axis=1)
+            late = (rows[:, 1] & 0xFFFF) == _LATE
+            if not late.any():
+                return rows
+            if attempt == 0:
+                for (label,) in self.store.conn.execute(
+                    f"SELECT DISTINCT label FROM annotations WHERE {where}", (who, low, high)
+                ):
+                    self._code(label)
+        # a label first used while reading: as if read before it
+        return rows[~late]
+
+    def _code(self, label: str) -> int:
+        code = self.codes.setdefault(label, len(self.codes))
+        if code >= _LATE:
+            raise AgreementError(f"agreement handles up to {_LATE} labels")
+        return code
+
+    def _full(self, who: str) -> dict[str, np.ndarray]:
         """Spans with a knowledge-base id, and figures, read row by row."""
         import numpy as np
 
+        if self.layer == "figures":
+            where = "annotator = ? AND layer = 'figures'"
+        else:  # on the index of knowledge-base ids (`+` keeps SQLite off the curator's)
+            where = "kb_id IS NOT NULL AND +annotator = ? AND layer = 'ents'"
         rows = self.store.conn.execute(
-            'SELECT doc_id, start, "end", label, kb_id, attrs FROM annotations '
-            "WHERE annotator = ? AND layer = ? AND (kb_id IS NOT NULL OR layer = 'figures')",
-            (who, self.layer),
+            f'SELECT doc_id, start, "end", label, kb_id, attrs FROM annotations WHERE {where}',
+            (who,),
         ).fetchall()
         kb, attr = [], []
         for *_, kb_id, attrs in rows:
@@ -230,7 +264,7 @@ class _SpanReader:
             "doc": np.array([r[0] for r in rows], dtype=np.int64),
             "start": np.array([r[1] for r in rows], dtype=np.int64),
             "end": np.array([r[2] for r in rows], dtype=np.int64),
-            "label": np.array([codes[r[3]] for r in rows], dtype=np.int64),
+            "label": np.array([self._code(r[3]) for r in rows], dtype=np.int64),
             "kb": np.array(kb, dtype=np.int64),
             "attr": np.array(attr, dtype=np.int64),
         }
@@ -253,16 +287,13 @@ def _corpus(
     n = len(doc)
     # every token in one coordinate: document i's text starts at base[i]
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    base = np.zeros(len(texts), dtype=np.int64)
-    if len(texts):
-        np.cumsum(lengths[:-1] + 1, out=base[1:])
-    tok_doc = np.repeat(np.arange(len(texts)), np.diff(tokens.first))
-    g_starts = tokens.starts + base[tok_doc]
-    g_ends = tokens.ends + base[tok_doc]
-    end = np.minimum(end, lengths[doc]) if n else end
+    base, g_starts, g_ends = tokens.base, tokens.starts, tokens.ends
+    if n:  # a span past its text's end has no token there (and is left out below)
+        start, end = np.minimum(start, lengths[doc]), np.minimum(end, lengths[doc])
     g_start, g_end = start + base[doc], end + base[doc]
-    tok_first = np.searchsorted(g_ends, g_start, side="right")
-    tok_last = np.searchsorted(g_starts, g_end, side="left")
+    # searched in the tokens' own type: no copy of the token arrays
+    tok_first = np.searchsorted(g_ends, g_start.astype(g_ends.dtype), side="right")
+    tok_last = np.searchsorted(g_starts, g_end.astype(g_starts.dtype), side="left")
     keep = (tok_first < tok_last) & (start < end)
     whitespace_only = int(n - keep.sum())
     idx = np.flatnonzero(keep)
@@ -300,6 +331,11 @@ def _corpus(
     )
 
 
+def _where(columns: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
+    """The rows of `keep`, without copying when all are kept (usually)."""
+    return columns if keep.all() else {k: v[keep] for k, v in columns.items()}
+
+
 def _texts(store: Store, doc_ids: Sequence[int]) -> list[str]:
     found: dict[int, str] = {}
     for i in range(0, len(doc_ids), 500):
@@ -317,6 +353,13 @@ def _attrs(raw: str) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _code_type(categories: int) -> type:
+    """The smallest unsigned integer type holding codes 0 .. categories - 1."""
+    import numpy as np
+
+    return np.uint8 if categories <= 1 << 8 else np.uint16 if categories <= 1 << 16 else np.int32
 
 
 def _token_codes(
@@ -346,22 +389,25 @@ def _token_codes(
     first = np.flatnonzero(np.diff(cell, prepend=-1)) if len(cell) else cell
     masks = np.zeros((len(first), words), dtype=np.int64)
     for w in range(words):
-        in_word = (lab // 63) == w
-        bits = np.where(in_word, np.left_shift(np.int64(1), lab % 63), 0)
+        if words == 1:  # every label is a bit of the one word
+            bits = np.left_shift(np.int64(1), lab)
+        else:
+            bits = np.where((lab // 63) == w, np.left_shift(np.int64(1), lab % 63), 0)
         if len(first):
             masks[:, w] = np.bitwise_or.reduceat(bits, first)
     cells = cell[first]
-    codes = np.zeros(n_raters * n_tokens, dtype=np.int32)
     categories: list[frozenset[str]] = [frozenset()]
     if words == 1 and len(labels) <= 20:
         # few labels: every combination has a slot, numbered without sorting
         present = np.bincount(masks[:, 0], minlength=1 << len(labels)) > 0
         present[0] = False
         number = np.cumsum(present)
+        codes = np.zeros(n_raters * n_tokens, dtype=_code_type(int(number[-1]) + 1))
         codes[cells] = number[masks[:, 0]]
         distinct = np.flatnonzero(present)[:, None]
     else:
         distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
+        codes = np.zeros(n_raters * n_tokens, dtype=_code_type(len(distinct) + 1))
         codes[cells] = inverse.reshape(-1) + 1
     for row in distinct.tolist():
         categories.append(

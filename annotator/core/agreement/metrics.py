@@ -13,17 +13,28 @@ unlabelled by everyone costs little.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
 
+# units are counted a stretch at a time: the temporaries of a stretch (a few MB) are
+# recycled by the allocator, where those of millions of units at once would be mapped
+# and page-faulted in afresh for every count
+_STRETCH = 1 << 20
+
+
 def confusion(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
     """k x k counts: rows rater a's category, columns rater b's."""
     import numpy as np
 
-    return np.bincount(a.astype(np.int64) * k + b, minlength=k * k).reshape(k, k)
+    out = np.zeros(k * k, dtype=np.int64)
+    for i in range(0, len(a), _STRETCH):
+        j = i + _STRETCH
+        out += np.bincount(a[i:j].astype(np.int64) * k + b[i:j], minlength=k * k)
+    return out.reshape(k, k)
 
 
 def cohen_kappa(matrix: np.ndarray) -> float:
@@ -64,28 +75,38 @@ def alpha_pair(matrix: np.ndarray) -> float:
 def unit_counts(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(counts, weights): for each distinct row of `codes` (units x raters), how many
     raters chose each of the k categories, and how many units have that row."""
+    return unit_counts_of_columns([codes[:, j] for j in range(codes.shape[1])], k)
+
+
+def unit_counts_of_columns(columns: Sequence[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`unit_counts` of the matrix whose columns (one per rater) are given: the same
+    without building it."""
     import numpy as np
 
-    n_units, raters = codes.shape
+    n_units, raters = len(columns[0]), len(columns)
     if n_units == 0:
         return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
     if k**raters <= 1 << 22:
         # every possible row has a slot: counted without sorting
-        key = np.zeros(n_units, dtype=np.int64)
-        for j in range(raters):
-            key = key * k + codes[:, j]
-        tally = np.bincount(key, minlength=k**raters)
+        tally = np.zeros(k**raters, dtype=np.int64)
+        for i in range(0, n_units, _STRETCH):
+            key = columns[0][i : i + _STRETCH].astype(np.int64)
+            for col in columns[1:]:
+                key *= k
+                key += col[i : i + _STRETCH]
+            tally += np.bincount(key, minlength=k**raters)
         seen = np.flatnonzero(tally)
         weights = tally[seen]
         rows = np.stack([(seen // k ** (raters - 1 - j)) % k for j in range(raters)], axis=1)
     elif k**raters < 2**62:
-        key = np.zeros(n_units, dtype=np.int64)
-        for j in range(raters):
-            key = key * k + codes[:, j]
+        key = columns[0].astype(np.int64)
+        for col in columns[1:]:
+            key *= k
+            key += col
         _, first, weights = np.unique(key, return_index=True, return_counts=True)
-        rows = codes[first]
+        rows = np.stack([col[first] for col in columns], axis=1)
     else:
-        rows, weights = np.unique(codes, axis=0, return_counts=True)
+        rows, weights = np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)
     counts = np.zeros((len(rows), k), dtype=np.int64)
     for j in range(raters):
         np.add.at(counts, (np.arange(len(rows)), rows[:, j]), 1)

@@ -4,7 +4,8 @@ first, counted exactly as `load_review` counts disputes, for the whole project a
 Moving a row from SQLite into Python costs about as much as all the rest of the work
 on it, so each entity span crosses as two numbers SQLite computes: X = (document, layer,
 start) and Y = (end, label, curator), packed into the bits of an int64 (labels and
-curators numbered by a CASE expression). The spans that need more (a knowledge-base id,
+curators numbered by a CASE expression), a few hundred documents' worth at once
+(`annotator.core.sqlints`). The spans that need more (a knowledge-base id,
 a figure's value, links) are read in full: there are far fewer of them. The rest is
 numpy: spans sorted by X and Y give options in text order, a running maximum of their
 ends splits them into groups of overlapping spans.
@@ -12,7 +13,6 @@ ends splits them into groups of overlapping spans.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.model import GOLD
 from annotator.core.review.disputes import Sig, link_signatures, value_signature
+from annotator.core.sqlints import doc_ranges, ints
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 _START_BITS = 32
 _MAX_LABELS = 4096
 _MAX_CURATORS = 256
+_LATE = _MAX_LABELS - 1  # the label code of a span whose label is not numbered yet
+_TOO_MANY = f"the review queue handles up to {_MAX_LABELS - 1} labels and {_MAX_CURATORS} curators"
 
 
 @dataclass(frozen=True)
@@ -63,117 +66,165 @@ def review_queue(
     finished). `only_open` leaves out documents with nothing open."""
     import numpy as np
 
-    done = _finished(store, curators)
+    done = _finished(store, curators)  # curator -> the ids of the documents they finished
+    top = max((int(ids.max()) for ids in done.values() if len(ids)), default=-1) + 1
+    everyone = sorted(done)
+    finished = np.zeros((len(everyone), top), dtype=bool)
+    for i, who in enumerate(everyone):
+        finished[i, done[who]] = True
     if pair is not None:
-        done = {d: who for d, who in done.items() if pair[0] in who and pair[1] in who}
-    docs = sorted(d for d, who in done.items() if len(who) >= 2)
+        both = np.zeros(top, dtype=bool)
+        if pair[0] in done and pair[1] in done:
+            both = finished[everyone.index(pair[0])] & finished[everyone.index(pair[1])]
+        finished &= both
+    n_finished = finished.sum(axis=0)
+    shared = n_finished >= 2
+    docs = np.flatnonzero(shared).tolist()
     if not docs:
         return []
-    names = sorted({c for d in docs for c in done[d]})
-    reader = _Reader(store, names)
+    # the curators of those documents, and only their work there
+    used = finished[:, shared].any(axis=1)
+    names = [who for who, u in zip(everyone, used.tolist(), strict=True) if u]
+    finished = finished[used] & shared
+    n_finished = np.where(shared, n_finished, 0)
+    reader = _Reader(store, names, docs)
     spans = reader.spans(curators=True)
     decisions = np.concatenate([reader.spans(curators=False), reader.rejections()])
-    n_finished = np.zeros(max(docs) + 1, dtype=np.int64)
-    for d in docs:
-        n_finished[d] = len(done[d])
     # only the spans of a curator who finished the document, on documents two finished
-    finished = np.zeros((len(names), len(n_finished)), dtype=bool)
-    for d in docs:
-        for who in done[d]:
-            finished[names.index(who), d] = True
     doc_of = spans[:, 0] >> (_START_BITS + 1)
-    inside = doc_of < len(n_finished)
-    spans = spans[inside]
-    spans = spans[finished[spans[:, 1] & 0xFF, doc_of[inside]]]
+    keep = doc_of < len(n_finished)
+    keep[keep] = finished[spans[keep, 1] & 0xFF, doc_of[keep]]
+    if not keep.all():  # usually all are: no copy
+        spans = spans[keep]
     label_code = None if label is None else reader.labels.get(label, -1)
-    counts = _count(spans, decisions, n_finished, names, label_code, pair)
+    groups, disputes, open_ = _count(spans, decisions, n_finished, names, label_code, pair)
     titles = dict(store.conn.execute("SELECT id, title FROM documents"))
     statuses = dict(
         store.conn.execute("SELECT doc_id, status FROM status WHERE annotator = ?", (GOLD,))
     )
-    entries = [
-        QueueEntry(
-            d,
-            titles.get(d, ""),
-            tuple(sorted(done[d])),
-            int(counts[1][d]),
-            int(counts[2][d]),
-            int(counts[0][d]),
-            statuses.get(d, "open"),
-        )
-        for d in docs
-    ]
+    ids = np.array(docs, dtype=np.int64)
+    groups, disputes, open_ = groups[ids], disputes[ids], open_[ids]
     if only_open:
-        entries = [e for e in entries if e.open]
-    entries.sort(key=lambda e: (-e.open, -e.disputes, e.agreement, e.doc_id))
+        keep = open_ > 0
+        ids, groups, disputes, open_ = ids[keep], groups[keep], disputes[keep], open_[keep]
+    # worst first: most open, most disputes, lowest agreement (as QueueEntry.agreement
+    # computes it), then by id
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agreement = np.where(groups > 0, 1.0 - disputes / np.maximum(groups, 1), 1.0)
+    order = np.lexsort((ids, agreement, -disputes, -open_))
+    # each document's curators, one tuple per combination of them
+    bits = np.zeros(top, dtype=np.int64)
+    for i in range(len(names)):
+        bits |= finished[i].astype(np.int64) << i
+    combos: dict[int, tuple[str, ...]] = {}
+    entries = []
+    for d, g, n, o in zip(
+        ids[order].tolist(),
+        groups[order].tolist(),
+        disputes[order].tolist(),
+        open_[order].tolist(),
+        strict=True,
+    ):
+        mask = int(bits[d])
+        who = combos.get(mask)
+        if who is None:
+            who = combos[mask] = tuple(c for i, c in enumerate(names) if mask >> i & 1)
+        entries.append(QueueEntry(d, titles.get(d, ""), who, n, o, g, statuses.get(d, "open")))
     return entries
 
 
-def _finished(store: Store, curators: Sequence[str] | None) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
+def _finished(store: Store, curators: Sequence[str] | None) -> dict[str, np.ndarray]:
+    """Each curator's finished documents (of `curators`; default: all but the gold)."""
     wanted = None if curators is None else set(curators)
-    for doc_id, who in store.conn.execute(
-        "SELECT doc_id, annotator FROM status WHERE status = 'done' AND annotator != ?", (GOLD,)
-    ):
-        if wanted is None or who in wanted:
-            out.setdefault(doc_id, set()).add(who)
-    return out
+    return {
+        who: ints(joined)
+        for who, joined in store.conn.execute(
+            "SELECT annotator, group_concat(doc_id) FROM status "
+            "WHERE status = 'done' AND annotator != ? GROUP BY annotator",
+            (GOLD,),
+        )
+        if wanted is None or who in wanted
+    }
 
 
 class _Reader:
     """Reads spans as (X, Y, E) rows: E numbers what else must agree (knowledge-base
     id, figure value, links; 0 for a plain entity)."""
 
-    def __init__(self, store: Store, names: list[str]) -> None:
+    def __init__(self, store: Store, names: list[str], docs: list[int]) -> None:
         self.store = store
+        self.ranges = doc_ranges(docs)  # only spans on these documents are read
         c = store.conn
-        labels = [r[0] for r in c.execute("SELECT DISTINCT label FROM annotations")]
-        self.labels = {label: i for i, label in enumerate(labels)}
+        # every label read so far, numbered as met (a first pass over the table for the
+        # labels would cost a fifth of the reading)
+        self.labels: dict[str, int] = {}
         self.linked = bool(c.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0])
-        # whether any span needs reading in full (a knowledge-base id, a figure)
-        self.any_special = self.linked or bool(
-            c.execute(
-                "SELECT EXISTS (SELECT 1 FROM annotations WHERE kb_id IS NOT NULL "
-                "OR layer = 'figures')"
-            ).fetchone()[0]
-        )
-        if len(self.labels) > _MAX_LABELS or len(names) > _MAX_CURATORS:
-            raise ValueError(
-                f"the review queue handles up to {_MAX_LABELS} labels and {_MAX_CURATORS} curators"
-            )
+        if len(names) > _MAX_CURATORS:
+            raise ValueError(_TOO_MANY)
         self.names = names
         self.curators = {n: i for i, n in enumerate(names)}
         self._extra: dict[tuple[str | None, str | None, str | None], int] = {}
 
-    def _case(self, column: str, codes: dict[str, int]) -> tuple[str, list[str]]:
-        whens = " ".join(f"WHEN ? THEN {code}" for code in codes.values())
-        return f"CASE {column} {whens} ELSE 0 END", list(codes)
+    def _code(self, label: str) -> int:
+        code = self.labels.setdefault(label, len(self.labels))
+        if code >= _LATE:
+            raise ValueError(_TOO_MANY)
+        return code
+
+    def _plain(self, name: str, code: int, low: int, high: int) -> tuple[np.ndarray, int]:
+        """(X, Y, 0) of the curator's plain entity spans (no knowledge-base id, no link)
+        on documents low..high, and how many of the curator's other spans are there; a
+        label not met before is numbered, and the stretch read again."""
+        import numpy as np
+
+        x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
+        plain = "a.kb_id IS NULL AND a.layer = 'ents'"
+        if self.linked:
+            plain += " AND a.id NOT IN (SELECT annotation_id FROM links)"
+        where = "a.annotator = ? AND a.doc_id BETWEEN ? AND ?"
+        for attempt in range(2):
+            whens = " ".join(f"WHEN ? THEN {i}" for i in self.labels.values())
+            case = f"CASE a.label {whens} ELSE {_LATE} END" if whens else str(_LATE)
+            # the numbers cross as strings of integers (both from one pass over the same
+            # rows, so in the same order), and the same pass counts the other spans
+            ((xs, ys, others),) = self.store.conn.execute(
+                f"SELECT group_concat({x}) FILTER (WHERE {plain}), "
+                f'group_concat((a."end" << 20) | ({case} << 8) | {code}) '
+                f"FILTER (WHERE {plain}), count(*) FILTER (WHERE NOT ({plain})) "
+                f"FROM annotations a WHERE {where}",
+                [*self.labels, name, low, high],
+            ).fetchall()
+            rows = np.zeros((xs.count(",") + 1 if xs else 0, 3), dtype=np.int64)
+            rows[:, 0], rows[:, 1] = ints(xs), ints(ys)
+            late = ((rows[:, 1] >> 8) & 0xFFF) == _LATE
+            if not late.any():
+                return rows, others
+            if attempt == 0:
+                for (label,) in self.store.conn.execute(
+                    f"SELECT DISTINCT a.label FROM annotations a WHERE {where} AND {plain}",
+                    (name, low, high),
+                ):
+                    self._code(label)
+        # a label first used while reading: as if read before it
+        return rows[~late], others
 
     def spans(self, *, curators: bool) -> np.ndarray:
         """(X, Y, E) of every span of the curators (or, with curators False, of the
         gold); whether a curator finished the document is for the caller to check."""
         import numpy as np
 
-        label_case, label_params = self._case("a.label", self.labels)
-        x = f"(((a.doc_id * 2 + (a.layer = 'figures')) << {_START_BITS}) | a.start)"
-        unlinked = " AND a.id NOT IN (SELECT annotation_id FROM links)" if self.linked else ""
-        parts = []
+        parts = [np.zeros((0, 3), dtype=np.int64)]
+        special = self.linked  # whether some span needs reading in full
         who = list(self.curators.items()) if curators else [(GOLD, 0)]
         for name, code in who:
-            # one query per curator, on the index by curator: faster than one query
-            # numbering curators with a CASE
-            plain = self.store.conn.execute(
-                f'SELECT {x}, ((a."end" << 20) | ({label_case} << 8) | {code}) '
-                "FROM annotations a WHERE a.annotator = ? AND a.kb_id IS NULL "
-                f"AND a.layer = 'ents'{unlinked}",
-                [*label_params, name],
-            ).fetchall()
-            flat = itertools.chain.from_iterable(plain)
-            rows = np.zeros((len(plain), 3), dtype=np.int64)
-            rows[:, :2] = np.fromiter(flat, dtype=np.int64, count=2 * len(plain)).reshape(-1, 2)
-            parts.append(rows)
+            # one query per curator and stretch of documents, on the index by curator:
+            # faster than one query numbering curators with a CASE
+            for low, high in self.ranges:
+                rows, others = self._plain(name, code, low, high)
+                special = special or others > 0
+                parts.append(rows)
         rows = np.concatenate(parts)
-        if not self.any_special:
+        if not special:
             return rows
         marks = ",".join("?" * len(who))
         special = self.store.conn.execute(
@@ -194,7 +245,7 @@ class _Reader:
 
     def _row(self, doc_id: int, sig: Sig, curator: int) -> list[int]:
         x = ((doc_id * 2 + (sig.layer == "figures")) << _START_BITS) | sig.start
-        y = (sig.end << 20) | (self.labels.get(sig.label, 0) << 8) | curator
+        y = (sig.end << 20) | (self._code(sig.label) << 8) | curator
         extra = (sig.kb_id, sig.value, sig.links)
         e = (
             0
@@ -282,10 +333,13 @@ def _order(x: np.ndarray, y: np.ndarray, e: np.ndarray) -> np.ndarray:
 
     if not e.any():
         section, start = x >> _START_BITS, x & ((1 << _START_BITS) - 1)
-        rank = np.unique(section, return_inverse=True)[1].reshape(-1)
         length = (y >> 20) - start
         low = y & 0xFFFFF  # label and curator
-        widths = [_bits(rank), _bits(start), _bits(length), 20]
+        rest = [_bits(start), _bits(length), 20]
+        rank = section  # in the order of the sections: themselves when they fit
+        if _bits(section) + sum(rest) > 63:
+            rank = np.unique(section, return_inverse=True)[1].reshape(-1)
+        widths = [_bits(rank), *rest]
         if sum(widths) <= 63 and length.min() >= 0:
             key = rank.astype(np.int64)
             for values, width in zip((start, length, low), widths[1:], strict=True):
