@@ -11,11 +11,10 @@ Aliases without a capital or a digit (lower-case words) and METRIC entities are 
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from annotator.core.kb.cache import KBCache
 from annotator.core.kb.entities import DEMONYM, generation
 from annotator.core.kb.index import paused_gc
 from annotator.core.kb.normal import surface
@@ -123,16 +122,9 @@ def _build_gazetteer(store: Store) -> Gazetteer:
     return Gazetteer(gen, automaton, len(groups))
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, Gazetteer] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHE: KBCache[Gazetteer] = KBCache(build_gazetteer)
 
 
 def get_gazetteer(store: Store) -> Gazetteer:
     """The project's gazetteer, rebuilt when the KB has changed since it was built."""
-    with _LOCK:
-        cached = _CACHE.get(store)
-        if cached is not None and cached.generation == generation(store):
-            return cached
-        gazetteer = build_gazetteer(store)
-        _CACHE[store] = gazetteer
-        return gazetteer
+    return _CACHE.get(store)

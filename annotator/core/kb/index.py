@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import threading
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.kb.cache import KBCache
 from annotator.core.kb.entities import DEMONYM, generation
 from annotator.core.kb.normal import initials, normal
 
@@ -195,41 +194,24 @@ def _build_index(store: Store) -> CandidateIndex:
     )
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, CandidateIndex] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHE: KBCache[CandidateIndex] = KBCache(build_index)
 
 
 def get_index(store: Store) -> CandidateIndex:
     """The project's candidate index, rebuilt when the KB has changed since it was built."""
-    with _LOCK:
-        cached = _CACHE.get(store)
-        if cached is not None and cached.generation == generation(store):
-            return cached
-        index = build_index(store)
-        _CACHE[store] = index
-        return index
+    return _CACHE.get(store)
 
 
 def index_ready(store: Store) -> bool:
     """Whether `get_index` would answer at once (no rebuild: the KB has not moved)."""
-    with _LOCK:
-        cached = _CACHE.get(store)
-        return cached is not None and cached.generation == generation(store)
+    return _CACHE.ready(store)
 
 
 def adopt_index(store: Store, index: CandidateIndex) -> bool:
     """Use for `store` an index built on another connection to the same project (a
     worker thread's), when the KB has not moved since it was built. True when `store`
     now has a fresh index."""
-    with _LOCK:
-        now = generation(store)
-        cached = _CACHE.get(store)
-        if cached is not None and cached.generation == now:
-            return True
-        if index.generation != now:
-            return False
-        _CACHE[store] = index
-        return True
+    return _CACHE.adopt(store, index)
 
 
 def alias_count(store: Store) -> int:
