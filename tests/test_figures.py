@@ -582,7 +582,6 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
         ("In 2022, this indicator amounted to 49.8 million US dollars.",
          "49.8 million US dollars", None),
         ("The company sold 19 million new devices in Q3.", "19 million new devices", None),
-        ("Citizens will not need to travel more than 300 kilometers.", "300 kilometers", None),
         # a participle that modifies the noun: the noun is measured
         ("The two sides are close partners, with mutual trade reaching $4 billion in 2023.",
          "$4 billion", "mutual trade"),
@@ -617,6 +616,32 @@ def test_dev_gold_money_and_percent_recall(nlp: Language) -> None:
          "3,000", "households receiving housing benefit"),
         ("The value of goods actually shipped to Asia rose by 4 percent.", "4 percent",
          "goods"),
+        # a distance one goes: the going (the seeds' convention; not the goers)
+        ("Citizens will not need to travel more than 300 kilometers.", "300 kilometers",
+         "travel"),
+        # a change in apposition to what it changes
+        ("The firm reported an operating profit of £2,100 million, an increase of 9 per "
+         "cent on last year.", "9 per cent", "operating profit"),
+        # a duration of something, or what lasts or totals it
+        ("She has 30 years of experience in banking.", "30 years", "experience"),
+        ("The hearing lasted 3 weeks.", "3 weeks", "hearing"),
+        ("They were convicted after a hearing that lasted over two months.", "two months",
+         "hearing"),
+        ("The judge handed down jail terms totalling over 20 years.", "20 years",
+         "jail terms"),
+        ("The length of flights from Paris to Tokyo is 13 hours.", "13 hours",
+         "length of flights"),
+        # a change participle, and a change qualifier the parser made the head
+        ("Sales held up, with online orders increasing by 12% QoQ to 4.1 million units.",
+         "4.1 million units", "online orders"),
+        ("Sales held up, with online orders increasing by 12% QoQ to 4.1 million units.",
+         "12%", "online orders"),
+        # a KB metric word the parser took for a name
+        ("The Revenue for the year grew by 8.5 % to Rs. 1200 millions.", "8.5 %", "revenue"),
+        # what a change is in, when the parser hangs the "in" or "by" elsewhere
+        ("The market saw a slight uptick of about 3% in deal count.", "3%", "deal count"),
+        ("The ministry noted a decrease in its exports by 4.2 percent in 2020.",
+         "4.2 percent", "exports"),
     ],
 )  # fmt: skip
 def test_metric(nlp: Language, sentence: str, span: str, metric: str | None) -> None:

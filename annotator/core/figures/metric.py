@@ -6,13 +6,19 @@ the figure is "of"); "a 23% increase in profit before tax" -> "profit before tax
 change is in); "a £3m investment scam" -> "investment scam" (the noun a money or measure
 figure describes). Looking through "volume/value/amount of": "the volume of mutual trade"
 -> "mutual trade"; "the number of people claiming benefits" -> "people claiming benefits"
-(an -ing clause or a trailing adjective says which). Pronouns, names and actors ("the
+(an -ing clause or a trailing adjective says which). Durations: "25 years of experience"
+-> "experience", "the trial lasted 6 weeks" -> "trial", "the duration of flights is 6
+hours" -> "duration of flights"; a distance gone is the going ("travel 300 km" ->
+"travel"). Pronouns, names and actors ("the
 company", "the bank") are not metrics; nor are words that only point back ("this figure",
 "the same index").
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from annotator.core.figures.lexicon import (
@@ -58,12 +64,56 @@ _CHANGE_NOUNS = {
 _COMPLEMENT_PREPS = ("in", "of")
 _COMPARE_WORDS = {"compared", "comparing", "compare", "versus", "vs", "vs."}
 _TAIL_PREPS = {"before", "per"}
+# Change verbs as participles ("with smartphone shipments increasing by 20%"): a count's
+# verb like these has its subject as the metric, as the finite forms do.
+_CHANGE_PARTICIPLES = {
+    "increasing", "decreasing", "rising", "falling", "growing", "declining", "dropping",
+    "climbing", "jumping", "surging", "reaching", "totalling", "totaling", "amounting",
+}  # fmt: skip
+# What a duration measures is the subject of these ("the trial lasted 6 weeks", "a trial
+# that lasted over five months", "prison sentences totalling over 35 years").
+_LASTING_VERBS = {
+    "last", "lasts", "lasted", "lasting", "total", "totals", "totalled", "totaled",
+    "totalling", "totaling", "span", "spans", "spanned", "spanning",
+}  # fmt: skip
+# A distance said as how far one goes: the going is the metric ("travel 300 km").
+_MOTION_VERBS = {"travel", "drive", "walk", "fly", "commute", "sail", "cycle"}
+# Nouns that name a dimension of what follows "of": "the duration of flights".
+_DIMENSIONS = {"duration", "length", "distance", "span"}
+# Qualifiers of a change that the parser may make the head of the figure ("20% QoQ").
+_CHANGE_QUALIFIERS = {"yoy", "qoq", "y/y", "q/q", "mom", "m/m"}
+
+
+@cache
+def _kb_metric_words() -> frozenset[str]:
+    """The starter KB's one-word METRIC aliases ("revenue", "turnover"): such a word is a
+    metric also when the parser takes it, capitalised, for a name ("The Revenue for the
+    quarter ... grew")."""
+    words: set[str] = set()
+    path = resources.files("annotator.resources") / "kb" / "metrics.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        for form in (rec.get("name", ""), *rec.get("aliases", [])):
+            if form and " " not in form:
+                words.add(form.lower())
+    return frozenset(words)
+
+
+def _metric_name(tok: Token) -> bool:
+    """A capitalised word the parser took for a name that is a KB metric word."""
+    return tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lower_ in _kb_metric_words()
 
 
 def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
     found = _headline(span)
     if found is not None:
         return found
+    if kind == "duration":
+        found = _of_complement(root, span)  # "25 years of experience", "70 years of reign"
+        if found is not None:
+            return found
     tok = root
     for _ in range(8):
         head = tok.head
@@ -77,6 +127,9 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
                     return found
                 tok = head
                 continue
+            if head.lower_ in _CHANGE_QUALIFIERS:
+                tok = head  # "increasing by 20% QoQ": the figure's change, not a metric
+                continue
             if head.lower_ in _GENERIC_METRIC:
                 found = _of_complement(head, span)  # "three times the rate of growth"
                 if found is not None:
@@ -85,21 +138,37 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
         if (
             tok.dep_ == "appos"
             and span.start <= tok.i < span.end
-            and head.pos_ == "NOUN"
+            and (head.pos_ == "NOUN" or _metric_name(head))
             and head.i < span.start
             and head.lower_ not in _ACTORS | _POINTERS | _CHANGE_NOUNS | _GENERIC_METRIC
             and len(head.text) > 2
             and not any(c.like_num or c.tag_ == "$" for c in head.lefts)  # not a figure
         ):
+            if _metric_name(head):
+                return head.lower_
             return np_text(head, span)  # "a pretax profit of £983m" parsed "profit, £983m"
+        if (
+            tok.dep_ == "appos"
+            and tok.lower_ in _CHANGE_NOUNS
+            and head.i < tok.i
+            and (head.pos_ == "NOUN" or _metric_name(head))
+            and head.lower_ not in _ACTORS | _POINTERS | _CHANGE_NOUNS
+            and not head.ent_type_  # not "49.8 million US dollars (an increase of 1.9 times)"
+            and _complement(tok, span) is None
+        ):
+            return _subject_metric(head, span)  # "a profit of £4.4bn, an increase of 15%"
+        if tok.dep_ == "pobj" and head.lower_ == "by" and head.head.lower_ in _CHANGE_NOUNS:
+            found = _complement(head.head, span)  # "a decrease in its production by 6.3%"
+            if found is not None:
+                return found
         if tok.dep_ == "pobj" and head.lower_ in ("of", "at") and head.head.pos_ == "NOUN":
             noun = head.head
             if span.start <= noun.i < span.end:
                 return None
             if noun.lower_ in _CHANGE_NOUNS:
-                found = _complement(noun, span)
+                found = _complement(noun, span) or _in_complement(tok, span)
                 if found is not None:
-                    return found
+                    return found  # "an uptick of 5% in deal volume" hung on the figure
                 tok = noun
                 continue
             if noun.lower_ in _GENERIC_METRIC and _named_by_compound(noun):
@@ -119,8 +188,27 @@ def figure_metric(span: Span, root: Token, kind: str = "money") -> str | None:
                 obj = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if obj is not None and not span.start <= obj.i < span.end:
                     return _subject_metric(obj, span)  # "cut its production by 209 kb/d"
+            if tok.dep_ == "prep" and tok.lower_ == "by":
+                obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+                if obj is not None and obj.lower_ in _CHANGE_NOUNS:
+                    found = _complement(obj, span)  # "saw a decrease in output by 6.3%"
+                    if found is not None:
+                        return found
+            if kind == "measure" and tok.dep_ == "dobj" and head.lemma_ in _MOTION_VERBS:
+                return head.lemma_  # "need not travel more than 300 kilometers"
+            if kind == "duration" and head.lemma_ == "be" and tok.dep_ == "attr":
+                subj = _subject(head)  # "the duration of flights ... is 6 hours"
+                if subj is not None and subj.lower_ in _DIMENSIONS:
+                    of = _of_complement(subj, span)
+                    return f"{subj.lower_} of {of}" if of else subj.lower_
+            if kind == "duration" and head.lower_ in _LASTING_VERBS:
+                subj = _subject(head)
+                if subj is not None and subj.lower_ in ("that", "which") and head.dep_ == "relcl":
+                    subj = head.head  # "a trial that lasted over five months"
+                return _subject_metric(subj, span) if subj is not None else None
             if kind in ("duration", "rank") or (
-                kind in ("count", "measure") and head.lower_ not in _QUANTITY_VERBS
+                kind in ("count", "measure")
+                and head.lower_ not in _QUANTITY_VERBS | _CHANGE_PARTICIPLES
             ):
                 return None  # "citizens need not travel 300 km": not a metric of citizens
             subj = _subject(head)
@@ -210,6 +298,8 @@ def _of_complement(noun: Token, span: Span) -> str | None:
 
 
 def _subject_metric(subj: Token, span: Span) -> str | None:
+    if _metric_name(subj):
+        return subj.lower_  # "The Revenue for the quarter ... grew by 9.57%"
     if subj.pos_ in ("PRON", "PROPN", "NUM") or subj.ent_type_ in _SUBJECT_LABELS:
         return None
     if subj.lower_ in _ACTORS or subj.like_num:
@@ -252,6 +342,21 @@ def _counted(generic: Token, noun: Token, span: Span) -> str | None:
             break
         text = f"{text} {span.doc[clause.i : end + 1].text}"
     return text
+
+
+def _in_complement(tok: Token, span: Span) -> str | None:
+    """'an uptick of 5% in deal volume' parsed with 'in deal volume' on the figure."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for pobj in prep.children:
+                if (
+                    pobj.dep_ == "pobj"
+                    and pobj.pos_ == "NOUN"
+                    and not pobj.ent_type_
+                    and not span.start <= pobj.i < span.end
+                ):
+                    return np_text(pobj, span)
+    return None
 
 
 def _complement(noun: Token, span: Span) -> str | None:
