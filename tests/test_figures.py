@@ -263,6 +263,15 @@ FORMS: list[tuple[str, str, str, float, str | None]] = [
     ("The number rose by 28,000 to 943,000 – a rate of 19.8 per cent.", "943,000", "count",
      943_000, None),
     ("The claimant count was 939,900 an increase of 31,800.", "939,900", "count", 939_900, None),
+    # forms from Indian, Hong Kong and energy news (issue 14, item 5, round 4)
+    ("The plant will cost Rs 9,870 Crs.", "Rs 9,870 Crs", "money", 9870e7, "INR"),
+    ("The road costs Rs 7,660 cr.", "Rs 7,660 cr", "money", 7660e7, "INR"),
+    ("Earnings per share went up to 6.73 HK cents.", "6.73 HK cents", "money", 0.0673, "HKD"),
+    ("A dividend of 1 HK cent per share was declared.", "1 HK cent", "money", 0.01, "HKD"),
+    ("The roofs cover 2.33 square miles.", "2.33 square miles", "measure", 2.33, "sq mi"),
+    ("Winds reached 120 miles per hour.", "120 miles per hour", "measure", 120, "mph"),
+    ("Winds reached 90 kilometres per hour.", "90 kilometres per hour", "measure", 90, "km/h"),
+    ("Emissions fell to 0.67 tCO2 per vehicle.", "0.67 tCO2", "measure", 0.67, "t"),
 ]  # fmt: skip
 
 

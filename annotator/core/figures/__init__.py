@@ -17,6 +17,7 @@ How the text is read (decisions, so that curators and other modules can rely on 
   resolve by their prefix. "dollars"/"dlrs" alone are USD unless an adjective names another
   dollar ("Canadian dollars"). "pounds" after a number is GBP (weights in pounds are rare in
   this news and are written "lb"). ``¥`` is JPY (CNY is written "yuan"/"RMB"/"CNY").
+  "HK cents"/"US cents" are their dollar's hundredths; "Crs"/"cr" are crore. Other
   "cents" are the euro's where the document writes euros and no dollars ("rose 45 cents to
   €9.85"), else the dollar's.
 * **Percent.** Value is the number as written (19.5, not 0.195). Unit "%" for %, "percent",
@@ -26,8 +27,8 @@ How the text is read (decisions, so that curators and other modules can rely on 
   that names a rate or yield are pp ("raised rates by 0.25 points"), else index points (a
   count). Fractions ("two thirds", "a fifth") are not figures.
 * **Measures.** Canonical symbols: km, m, cm, mm, mi, ft, in, km2, ha, acres, m3 ("bcm" is a
-  scale of m3), t (tonnes and tons alike; "Mt" scales t), kg, g, l, barrels, W/kW/MW/GW/TW,
-  Wh/kWh/MWh/GWh/TWh, GB/TB/MB, Mbps/Gbps, km/h, mph, TEU, °C/°F.
+  scale of m3), sq mi, t (tonnes and tons alike; "Mt" scales t; "tCO2"/"MtCO2" are t), kg,
+  g, l, barrels, W/kW/MW/GW/TW, Wh/kWh/MWh/GWh/TWh, GB/TB/MB, Mbps/Gbps, km/h, mph, TEU, °C/°F.
 * **Durations** (kind "duration", unit "years", "months", "weeks", "days", "hours",
   "minutes", "seconds", "decades"). A duration after "first" ("in the first 5 months of
   2023"), after "last/past/next/..." when "of" follows ("the last three months of 2022"),

@@ -401,7 +401,7 @@ def _read(
             if hit is not None:
                 cur = hit[1]
                 rd.last = hit[0] - 1
-                if lows[k] in _CENT_WORDS:
+                if lows[hit[0] - 1] in _CENT_WORDS:  # "45 cents", "6.73 HK cents"
                     rd.value /= 100
                     if rd.value_max is not None:
                         rd.value_max /= 100

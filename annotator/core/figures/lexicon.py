@@ -32,7 +32,7 @@ _SCALES = {
     "hundred": 1e2, "thousand": 1e3, "thousands": 1e3, "th": 1e3, "million": 1e6,
     "millions": 1e6, "mln": 1e6, "mn": 1e6, "mio": 1e6, "mil": 1e6, "billion": 1e9,
     "billions": 1e9, "bn": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "lakh": 1e5, "crore": 1e7,
+    "lakh": 1e5, "crore": 1e7, "lakhs": 1e5, "crores": 1e7, "cr": 1e7, "crs": 1e7,
 }  # fmt: skip
 _LOOSE_SCALES = {"m": 1e6, "b": 1e9, "k": 1e3}
 
@@ -100,6 +100,10 @@ for _adj, _code in _DOLLAR_ADJ.items():
 
 # US cents, as share prices and dividends are quoted ("98 cents", Reuters' "21 cts").
 _CENT_WORDS = {"cents", "cent", "cts", "pence", "p"}
+# Cents named by their dollar ("6.73 HK cents", "1 HK cent").
+for _pre, _code in (("hk", "HKD"), ("us", "USD"), ("nz", "NZD"), ("s", "SGD"), ("nt", "TWD")):
+    _CUR_SUFFIX[f"{_pre} cents"] = _code
+    _CUR_SUFFIX[f"{_pre} cent"] = _code
 
 _PERCENT = {
     "%": "%", "percent": "%", "per cent": "%", "pct": "%", "per-cent": "%",
@@ -123,6 +127,7 @@ for _names, _canon, _factor in [
     (("km2", "sq km", "square kilometres", "square kilometers", "km²"), "km2", 1.0),
     (("hectares", "hectare", "ha"), "ha", 1.0),
     (("acres", "acre"), "acres", 1.0),
+    (("sq mi", "square miles", "square mile", "sq miles"), "sq mi", 1.0),
     (("sq ft", "square feet", "square foot", "sq. ft", "sqft"), "sq ft", 1.0),
     (
         ("sq m", "square metres", "square meters", "square metre", "square meter", "m2", "m²"),
@@ -140,6 +145,8 @@ for _names, _canon, _factor in [
     (("bcm",), "m3", 1e9),
     (("tonnes", "tonne", "tons", "ton", "t", "metric tons", "metric tonnes"), "t", 1.0),
     (("mt", "megatonnes"), "t", 1e6),
+    (("tco2", "tco2e", "tco₂"), "t", 1.0),  # tonnes of CO2 written as one symbol
+    (("mtco2", "mtco2e"), "t", 1e6),
     (("kg", "kilograms", "kilogrammes", "kilos"), "kg", 1.0),
     (("grams", "g"), "g", 1.0),
     (("lb", "lbs"), "lb", 1.0),
@@ -163,7 +170,8 @@ for _names, _canon, _factor in [
     (("mbps", "mbit/s"), "Mbps", 1.0),
     (("gbps", "gbit/s"), "Gbps", 1.0),
     (("km/h", "kph", "kmh", "km / h"), "km/h", 1.0),
-    (("mph",), "mph", 1.0),
+    (("mph", "miles per hour", "miles an hour"), "mph", 1.0),
+    (("kilometres per hour", "kilometers per hour", "kilometres an hour"), "km/h", 1.0),
     (("teu", "teus"), "TEU", 1.0),
     (("degrees celsius", "°c", "° c", "degrees c", "c°"), "°C", 1.0),
     (("degrees fahrenheit", "°f", "° f"), "°F", 1.0),
