@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from annotator.core.kb.figure_links import (
 from annotator.core.kb.normal import normal
 from annotator.gui.actions import spec
 from annotator.gui.link_popup import key_name
+from annotator.gui.modal import save_cancel
 from annotator.gui.plain import plain_label, tooltip
 
 if TYPE_CHECKING:
@@ -182,15 +182,7 @@ class FigureLinksDialog(QDialog):
         hint.setStyleSheet(NOTE)
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Save (Enter)")
-        save.setDefault(True)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self._save, self.reject))
         for key in spec("accept_links").keys:
             QShortcut(QKeySequence(key), self).activated.connect(self._take_suggested)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.kb.entities import type_problem
 from annotator.core.kb.linking import mention_name
+from annotator.gui.modal import save_cancel
 from annotator.gui.plain import plain_label, tooltip
 
 ERROR_STYLE = "color:#B42318"
@@ -78,15 +79,7 @@ class NewEntityDialog(QDialog):
         self.error.setWordWrap(True)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Save (Enter)")
-        save.setDefault(True)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self._accept, self.reject))
         self.name.textChanged.connect(self._update_note)
         self._update_note()
         self.name.setFocus()

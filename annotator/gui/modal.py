@@ -4,11 +4,11 @@ and not every platform does it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from shiboken6 import isValid
 
 
@@ -50,3 +50,16 @@ def show_keeping_focus(dialog: QDialog) -> None:
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
+
+
+def save_cancel(on_save: Callable[[], None], on_cancel: Callable[[], None]) -> QDialogButtonBox:
+    """A dialog's Save (the default, Enter) and Cancel (Esc) buttons."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText("Save (Enter)")
+    save.setDefault(True)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(on_cancel)
+    return buttons
