@@ -338,8 +338,10 @@ def stats(db: str, fmt: str) -> None:
 
     Changes nothing.
     """
+    from annotator.core.stats import project_stats
+
     with project(db) as store:
-        data = store.stats()
+        data = project_stats(store)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
         return

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.errors import ProjectError
 from annotator.core.model import (
-    GOLD,
     LAYERS,
     ORIGINS,
     STATUSES,
@@ -741,32 +740,6 @@ class Store:
         from annotator.core.kb.entities import entities
 
         return entities(self)
-
-    # -- reporting -------------------------------------------------------------------
-
-    def stats(self) -> dict[str, Any]:
-        c = self.conn
-        per: dict[str, dict[str, int]] = {}
-        for name, annotated in c.execute(
-            "SELECT annotator, count(DISTINCT doc_id) FROM annotations GROUP BY annotator"
-        ):
-            per.setdefault(name, {"annotated": 0, "done": 0, "in_progress": 0, "skipped": 0})
-            per[name]["annotated"] = annotated
-        for name, status, n in c.execute(
-            "SELECT annotator, status, count(*) FROM status GROUP BY annotator, status"
-        ):
-            per.setdefault(name, {"annotated": 0, "done": 0, "in_progress": 0, "skipped": 0})
-            if status != "open":
-                per[name][status] = n
-        return {
-            "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
-            "suggested": c.execute("SELECT count(DISTINCT doc_id) FROM suggestions").fetchone()[0],
-            "suggestions": c.execute("SELECT count(*) FROM suggestions").fetchone()[0],
-            "annotations": c.execute(
-                "SELECT count(*) FROM annotations WHERE annotator != ?", (GOLD,)
-            ).fetchone()[0],
-            "curators": per,
-        }
 
 
 def _list_filter(
