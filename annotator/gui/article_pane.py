@@ -16,11 +16,10 @@ from annotator.core.curation import DocState, selection_span
 from annotator.gui.article_view import ArticleView
 from annotator.gui.find_bar import FindBar
 from annotator.gui.labels import LabelScheme
-from annotator.gui.plain import plain_label, tooltip
+from annotator.gui.plain import plain_label, show_title
 from annotator.gui.session import CurationSession
 
 DEFAULT_FONT_PT = 12.5
-TITLE_MAX = 140
 
 
 class ArticlePane(QWidget):
@@ -78,8 +77,7 @@ class ArticlePane(QWidget):
             return
         doc = state.document
         title = doc.title or f"Document {doc.id}"
-        self.title_label.setText(title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…")
-        self.title_label.setToolTip(tooltip(title) if len(title) > TITLE_MAX else "")
+        show_title(self.title_label, title)
         self.meta_label.setText("  ·  ".join(m for m in (doc.date, doc.source) if m))
         self.view.set_state(state, self.scheme, None, draw=False)
 

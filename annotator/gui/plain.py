@@ -40,3 +40,14 @@ def plain_box(box: QMessageBox) -> QMessageBox:
 def menu_text(text: str) -> str:
     """`text` for a menu entry: an ampersand in the data is not a mnemonic."""
     return text.replace("&", "&&")
+
+
+TITLE_MAX = 140  # characters of a document title shown whole; longer ones end in "…"
+
+
+def show_title(label: QLabel, title: str) -> None:
+    """A document's title in a heading label, cut at TITLE_MAX with the whole title as
+    its tooltip."""
+    long = len(title) > TITLE_MAX
+    label.setText(title[: TITLE_MAX - 1] + "…" if long else title)
+    label.setToolTip(tooltip(title) if long else "")

@@ -33,15 +33,13 @@ from annotator.core.store import Store
 from annotator.gui.dispute_pane import DisputePane
 from annotator.gui.labels import LabelScheme
 from annotator.gui.modes import WindowModes, command_mode
-from annotator.gui.plain import escape, plain_label, tooltip
+from annotator.gui.plain import escape, plain_label, show_title, tooltip
 from annotator.gui.review_actions import ReviewActions
 from annotator.gui.review_article import ReviewArticleView
 from annotator.gui.review_queue import ReviewQueuePane
 from annotator.gui.review_session import ReviewSession
 from annotator.gui.session import CurationSession
 from annotator.gui.settings import review_auto_accept, set_review_auto_accept
-
-TITLE_MAX = 140
 
 
 class ReviewMode(QObject):
@@ -287,8 +285,7 @@ class ReviewMode(QObject):
             return
         doc = review.document
         title = doc.title or f"Document {doc.id}"
-        self.title_label.setText(title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…")
-        self.title_label.setToolTip(tooltip(title) if len(title) > TITLE_MAX else "")
+        show_title(self.title_label, title)
         curators = ", ".join(f"{i} {c}" for i, c in enumerate(review.curators, 1))
         meta = [m for m in (doc.date, doc.source) if m]
         meta.append(f"versions of {curators}")
