@@ -79,17 +79,26 @@ def set_advance_after_fix(s: QSettings, on: bool) -> None:
     s.sync()
 
 
+def _choice(s: QSettings, key: str, choices: tuple[str, ...], default: str) -> str:
+    """A setting that is one of `choices`; `default` when unset or unknown."""
+    value = str(s.value(key, default))
+    return value if value in choices else default
+
+
+def _set_choice(s: QSettings, key: str, choices: tuple[str, ...], value: str, what: str) -> None:
+    if value not in choices:
+        raise ValueError(f"{what} must be one of {choices}, not {value!r}")
+    s.setValue(key, value)
+    s.sync()
+
+
 def done_with_open(s: QSettings) -> str:
     """ "ask" (default), "accept" or "leave": what D does when suggestions are open."""
-    value = str(s.value("curation/done_with_open", "ask"))
-    return value if value in DONE_WITH_OPEN else "ask"
+    return _choice(s, "curation/done_with_open", DONE_WITH_OPEN, "ask")
 
 
 def set_done_with_open(s: QSettings, value: str) -> None:
-    if value not in DONE_WITH_OPEN:
-        raise ValueError(f"done_with_open must be one of {DONE_WITH_OPEN}, not {value!r}")
-    s.setValue("curation/done_with_open", value)
-    s.sync()
+    _set_choice(s, "curation/done_with_open", DONE_WITH_OPEN, value, "done_with_open")
 
 
 # -- review mode ------------------------------------------------------------------------
@@ -100,14 +109,10 @@ def review_auto_accept(s: QSettings) -> str:
     `walk.AUTO_ACCEPT` (default "all": what every curator marked alike)."""
     from annotator.core.review.walk import AUTO_ACCEPT
 
-    value = str(s.value("review/auto_accept", "all"))
-    return value if value in AUTO_ACCEPT else "all"
+    return _choice(s, "review/auto_accept", AUTO_ACCEPT, "all")
 
 
 def set_review_auto_accept(s: QSettings, value: str) -> None:
     from annotator.core.review.walk import AUTO_ACCEPT
 
-    if value not in AUTO_ACCEPT:
-        raise ValueError(f"review auto-accept must be one of {AUTO_ACCEPT}, not {value!r}")
-    s.setValue("review/auto_accept", value)
-    s.sync()
+    _set_choice(s, "review/auto_accept", AUTO_ACCEPT, value, "review auto-accept")
